@@ -1,0 +1,61 @@
+// Every environment variable the app reads, validated once. Nothing else in the
+// code reads process.env directly (tests set variables before the first call).
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["0", "1", "true", "false", ""])
+  .transform((v) => v === "1" || v === "true");
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default("./data"),
+  STORAGE_DIR: z.string().optional(),
+  NEXTAUTH_SECRET: z.string().min(16).optional(),
+  NEXTAUTH_URL: z.string().url().optional(),
+  MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
+  MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(100_000_000),
+  ANALYSIS_MAX_SIDE: z.coerce.number().int().min(256).max(4096).default(1024),
+  PHASH_THRESHOLD: z.coerce.number().int().min(0).max(32).default(10),
+  AI_PROVIDER: z.enum(["llama", "openai-compatible", "local"]).optional(),
+  LLAMA_API_KEY: z.string().optional(),
+  LLAMA_API_BASE_URL: z.string().url().default("https://api.llama.com/v1"),
+  LLAMA_MODEL: z.string().default("Llama-4-Maverick-17B-128E-Instruct-FP8"),
+  OPENAI_COMPAT_BASE_URL: z.string().url().optional(),
+  OPENAI_COMPAT_API_KEY: z.string().optional(),
+  OPENAI_COMPAT_MODEL: z.string().optional(),
+  ORGANIZER_CONFIG: z.string().optional(),
+  REDIS_URL: z.string().url().optional(),
+  LLAMA_DEBUG: bool.default(false),
+  RUN_WORKERS: bool.default(true),
+  SLOW_QUERY_MS: z.coerce.number().int().positive().default(500),
+});
+
+export type Env = z.infer<typeof schema> & { dataDir: string; storageDir: string };
+
+let cached: Env | undefined;
+
+export function getEnv(): Env {
+  if (cached) return cached;
+  const raw = Object.fromEntries(
+    Object.entries(process.env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
+  }
+  const dataDir = path.resolve(parsed.data.DATA_DIR);
+  cached = {
+    ...parsed.data,
+    dataDir,
+    storageDir: path.resolve(parsed.data.STORAGE_DIR ?? path.join(dataDir, "storage")),
+  };
+  return cached;
+}
+
+/** Tests that change variables between cases call this. */
+export function resetEnvCache(): void {
+  cached = undefined;
+}
