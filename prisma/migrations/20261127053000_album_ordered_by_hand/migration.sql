@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Album" ADD COLUMN     "orderedByHand" BOOLEAN NOT NULL DEFAULT false;
