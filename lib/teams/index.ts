@@ -10,3 +10,4 @@ export {
   acceptInvitation,
   hashToken,
 } from "./invitations";
+export { pageTeamAccess } from "./page-access";
