@@ -1,0 +1,193 @@
+// The request and token budget of one process, as pure arithmetic over an
+// injected clock (unit-tested with a fake one; no timers in here).
+//
+// Two mechanisms, because one is not enough:
+// - a sliding-window LOG of every admitted request (start time, tokens) is the
+//   hard cap: never more than `requestsPerMinute` requests or `tokensPerMinute`
+//   tokens in ANY 60 s window. A token bucket alone allows limit + capacity.
+// - a continuously refilled PACING bucket (limit/60 per second) spreads the
+//   requests out, because the provider refills its own bucket the same way and
+//   only holds ~2 s of burst. Its capacity is small (timer slack) unless burst
+//   mode is on; then it starts full with `burstSeconds` of budget, so a run that
+//   starts after a quiet spell spends that saved budget at once. The provider's
+//   live x-ratelimit-remaining-* headers clamp that capacity: we never burst
+//   more than the provider says it can absorb.
+// A 429's Retry-After (or our own back-off) pauses all admissions.
+
+export interface RateBudgetOptions {
+  requestsPerMinute: number;
+  tokensPerMinute: number;
+  burst: boolean;
+  /** Seconds of budget a burst may spend at once (burst mode only). */
+  burstSeconds?: number;
+  /** Seconds of budget the pacing bucket holds without burst mode (absorbs timer lateness). */
+  slackSeconds?: number;
+  /** Fixed minimum spacing between request starts (ms), 0 = none. */
+  minSpacingMs?: number;
+  windowMs?: number;
+}
+
+export interface RateHeaders {
+  limitRequests?: number;
+  remainingRequests?: number;
+  limitTokens?: number;
+  remainingTokens?: number;
+}
+
+export type Admission = { ok: true } | { ok: false; waitMs: number; reason: "paused" | "spacing" | "pacing" | "window" | "tokens" };
+
+export class RateBudget {
+  private readonly windowMs: number;
+  private readonly configuredRpm: number;
+  private readonly configuredTpm: number;
+  private rpm: number;
+  private tpm: number;
+  private capacityCap: number; // requests the pacing bucket may hold (before header clamps)
+  private headerCap = Infinity; // clamp from x-ratelimit-remaining-requests
+  private level: number; // pacing bucket, requests
+  private tokenLevel: number; // pacing bucket, tokens
+  private last: number;
+  private pausedUntil = 0;
+  private lastStart = -Infinity;
+  // Sliding-window log as parallel arrays with a moving head (amortised O(1)).
+  private times: number[] = [];
+  private tokens: number[] = [];
+  private head = 0;
+  private windowCount = 0;
+  private windowTokens = 0;
+
+  constructor(
+    private readonly opts: RateBudgetOptions,
+    now: number,
+  ) {
+    this.windowMs = opts.windowMs ?? 60_000;
+    this.configuredRpm = opts.requestsPerMinute;
+    this.configuredTpm = opts.tokensPerMinute;
+    this.rpm = opts.requestsPerMinute;
+    this.tpm = opts.tokensPerMinute;
+    this.capacityCap = this.baseCapacity();
+    this.level = this.capacity();
+    this.tokenLevel = this.tokenCapacity();
+    this.last = now;
+  }
+
+  /** Requests per second the pacing bucket refills at. */
+  get ratePerS(): number {
+    return (this.rpm / this.windowMs) * 1000;
+  }
+  get limits(): { requestsPerMinute: number; tokensPerMinute: number } {
+    return { requestsPerMinute: this.rpm, tokensPerMinute: this.tpm };
+  }
+  /** Requests that may start at once right now (after a quiet spell). */
+  capacity(): number {
+    return Math.max(1, Math.min(this.capacityCap, this.headerCap));
+  }
+  isPaused(now: number): boolean {
+    return now < this.pausedUntil;
+  }
+  inWindow(now: number): { requests: number; tokens: number } {
+    this.evict(now);
+    return { requests: this.windowCount, tokens: this.windowTokens };
+  }
+
+  private baseCapacity(): number {
+    const seconds = this.opts.burst ? (this.opts.burstSeconds ?? 1.5) : (this.opts.slackSeconds ?? 0.2);
+    return Math.max(1, this.ratePerS * seconds);
+  }
+  private tokenCapacity(): number {
+    const seconds = this.opts.burst ? (this.opts.burstSeconds ?? 1.5) : (this.opts.slackSeconds ?? 0.2);
+    return Math.max(1, (this.tpm / this.windowMs) * 1000 * seconds);
+  }
+
+  private refill(now: number): void {
+    const dt = Math.max(0, now - this.last);
+    this.last = Math.max(this.last, now);
+    this.level = Math.min(this.capacity(), this.level + (dt * this.rpm) / this.windowMs);
+    this.tokenLevel = Math.min(this.tokenCapacity(), this.tokenLevel + (dt * this.tpm) / this.windowMs);
+  }
+
+  private evict(now: number): void {
+    const edge = now - this.windowMs;
+    while (this.head < this.times.length && (this.times[this.head] as number) <= edge) {
+      this.windowCount -= 1;
+      this.windowTokens -= this.tokens[this.head] as number;
+      this.head += 1;
+    }
+    if (this.head > 1024 && this.head * 2 > this.times.length) {
+      this.times = this.times.slice(this.head);
+      this.tokens = this.tokens.slice(this.head);
+      this.head = 0;
+    }
+  }
+
+  /**
+   * Admits one request of `tokens` estimated tokens at `now` (and records it),
+   * or says how long to wait before asking again.
+   */
+  tryAcquire(tokens: number, now: number): Admission {
+    if (now < this.pausedUntil) return { ok: false, waitMs: this.pausedUntil - now, reason: "paused" };
+    const spacing = this.opts.minSpacingMs ?? 0;
+    if (spacing > 0 && now < this.lastStart + spacing) {
+      return { ok: false, waitMs: this.lastStart + spacing - now, reason: "spacing" };
+    }
+    this.refill(now);
+    if (this.level < 1) {
+      return { ok: false, waitMs: Math.max(1, ((1 - this.level) * this.windowMs) / this.rpm), reason: "pacing" };
+    }
+    // A request bigger than the token bucket's capacity waits for a full bucket.
+    const needTokens = Math.min(tokens, this.tokenCapacity());
+    if (this.tokenLevel < needTokens) {
+      return { ok: false, waitMs: Math.max(1, ((needTokens - this.tokenLevel) * this.windowMs) / this.tpm), reason: "tokens" };
+    }
+    this.evict(now);
+    if (this.windowCount + 1 > this.rpm) {
+      return { ok: false, waitMs: Math.max(1, (this.times[this.head] as number) + this.windowMs - now), reason: "window" };
+    }
+    if (this.windowTokens + tokens > this.tpm && this.windowCount > 0) {
+      // Wait until enough of the oldest requests leave the window.
+      let freed = this.tpm - this.windowTokens - tokens;
+      let i = this.head;
+      while (freed < 0 && i < this.times.length) freed += this.tokens[i++] as number;
+      const until = (this.times[i - 1] as number) + this.windowMs;
+      return { ok: false, waitMs: Math.max(1, until - now), reason: "window" };
+    }
+    this.level -= 1;
+    this.tokenLevel -= needTokens;
+    this.lastStart = now;
+    this.times.push(now);
+    this.tokens.push(tokens);
+    this.windowCount += 1;
+    this.windowTokens += tokens;
+    return { ok: true };
+  }
+
+  /** Corrects the budget from a response's x-ratelimit-* headers. */
+  observe(h: RateHeaders, now: number): void {
+    this.refill(now);
+    // A smaller published limit wins; a larger one does not raise what the
+    // person configured (they may share the key with other tools).
+    if (h.limitRequests && h.limitRequests > 0) {
+      const rpm = Math.min(this.configuredRpm, h.limitRequests);
+      if (rpm !== this.rpm) {
+        this.rpm = rpm;
+        this.capacityCap = this.baseCapacity();
+      }
+    }
+    if (h.limitTokens && h.limitTokens > 0) this.tpm = Math.min(this.configuredTpm, h.limitTokens);
+    if (h.remainingRequests !== undefined && h.remainingRequests >= 0) {
+      // What the provider can absorb right now: never hold more than that.
+      this.headerCap = Math.max(1, h.remainingRequests);
+      this.level = Math.min(this.level, h.remainingRequests);
+    }
+    if (h.remainingTokens !== undefined && h.remainingTokens >= 0) {
+      this.tokenLevel = Math.min(this.tokenLevel, h.remainingTokens);
+    }
+  }
+
+  /** Stops all admissions until now + ms (a 429's Retry-After or our own back-off) and drops saved burst. */
+  pause(ms: number, now: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, now + ms);
+    this.refill(now);
+    this.level = Math.min(this.level, 0);
+  }
+}
