@@ -20,12 +20,32 @@ const schema = z.object({
   PHASH_THRESHOLD: z.coerce.number().int().min(0).max(32).default(10),
   AI_PROVIDER: z.enum(["llama", "openai-compatible", "local"]).optional(),
   LLAMA_API_KEY: z.string().optional(),
-  LLAMA_API_BASE_URL: z.string().url().default("https://api.llama.com/v1"),
-  LLAMA_MODEL: z.string().default("Llama-4-Maverick-17B-128E-Instruct-FP8"),
+  // No defaults here: lib/config applies them, below a config file's llama.base_url / llama.model.
+  LLAMA_API_BASE_URL: z.string().url().optional(),
+  LLAMA_MODEL: z.string().optional(),
   OPENAI_COMPAT_BASE_URL: z.string().url().optional(),
   OPENAI_COMPAT_API_KEY: z.string().optional(),
   OPENAI_COMPAT_MODEL: z.string().optional(),
   ORGANIZER_CONFIG: z.string().optional(),
+  // Overrides of config keys (lib/config/keys.ts); kept as text here because
+  // lib/config checks them and names the key and allowed range when refusing one.
+  PARALLEL_WORKERS: z.string().optional(),
+  BATCH_SIZE: z.string().optional(),
+  MAX_RETRIES: z.string().optional(),
+  ANALYSIS_TIMEOUT: z.string().optional(),
+  RATE_LIMIT_DELAY: z.string().optional(),
+  BATCH_DELAY: z.string().optional(),
+  LLAMA_MAX_RPM: z.string().optional(),
+  LLAMA_MAX_TPM: z.string().optional(),
+  LLAMA_MAX_CONCURRENT: z.string().optional(),
+  LLAMA_ADAPTIVE: z.string().optional(),
+  LLAMA_BURST: z.string().optional(),
+  LLAMA_OPTIMAL_BATCH_SIZE: z.string().optional(),
+  LLAMA_FAST_TIMEOUT: z.string().optional(),
+  ENABLE_FAST_MODE: z.string().optional(),
+  FAST_MODE_MIN_SHARPNESS: z.string().optional(),
+  FAST_MODE_MIN_BRIGHTNESS: z.string().optional(),
+  FAST_MODE_MAX_BRIGHTNESS: z.string().optional(),
   REDIS_URL: z.string().url().optional(),
   LLAMA_DEBUG: bool.default(false),
   RUN_WORKERS: bool.default(true),
@@ -48,11 +68,11 @@ export function getEnv(): Env {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment configuration:\n${lines.join("\n")}`);
   }
-  const dataDir = path.resolve(parsed.data.DATA_DIR);
+  const dataDir = path.resolve(/*turbopackIgnore: true*/ parsed.data.DATA_DIR);
   cached = {
     ...parsed.data,
     dataDir,
-    storageDir: path.resolve(parsed.data.STORAGE_DIR ?? path.join(dataDir, "storage")),
+    storageDir: path.resolve(/*turbopackIgnore: true*/ parsed.data.STORAGE_DIR ?? path.join(dataDir, "storage")),
   };
   return cached;
 }

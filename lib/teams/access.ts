@@ -19,8 +19,12 @@ export async function teamRoleFor(userId: string, teamId: string): Promise<Role 
   return m?.role ?? null;
 }
 
+/** The signed-in user's access to a team, or 401 / 404 / 403. */
 export async function requireTeamRole(teamId: string, min: Role): Promise<TeamAccess> {
-  const user = await requireUser();
+  return checkTeamRole(await requireUser(), teamId, min);
+}
+
+export async function checkTeamRole(user: SessionUser, teamId: string, min: Role): Promise<TeamAccess> {
   const membership = await db().membership.findUnique({
     where: { teamId_userId: { teamId, userId: user.id } },
     select: { role: true, team: { select: { id: true, name: true, personal: true } } },

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
-const alias = { "@": path.resolve(__dirname) };
+const alias = { "@": path.resolve(import.meta.dirname) };
 
 // Three projects: unit (no I/O beyond files), integration (a fresh Postgres
 // database per run, migrated once) and e2e (the built app in headless Chromium).
