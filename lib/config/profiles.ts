@@ -1,0 +1,54 @@
+// Built-in defaults, the guide's three performance profiles and its three
+// use-case presets ("Tuning Guidelines"), with the guide's numbers.
+import type { Settings } from "./keys";
+
+export const DEFAULT_LLAMA_MODEL = "Llama-4-Maverick-17B-128E-Instruct-FP8";
+export const DEFAULT_LLAMA_BASE_URL = "https://api.llama.com/v1";
+
+/** The guide's "Optimized Settings" block, plus the keys the guide does not give a number for. */
+export const DEFAULTS: Settings = {
+  parallelWorkers: 25,
+  batchSize: 5,
+  maxRetries: 3,
+  timeoutS: 60,
+  rateLimitDelayS: 0.5,
+  batchDelayS: 1.0,
+  maxRequestsPerMinute: 3000,
+  // Not in the guide. Sized so that at 3000 requests/min of 5 photos (about
+  // 12,000 tokens each, see lib/llama/tokens.ts) the request budget binds first;
+  // the live x-ratelimit-limit-tokens header corrects it either way.
+  maxTokensPerMinute: 40_000_000,
+  maxConcurrentRequests: 50,
+  adaptiveRateLimiting: true,
+  burstMode: true,
+  optimalBatchSize: 8,
+  fastTimeoutS: 30,
+  enableFastMode: false,
+  // Fast-mode thresholds (also used by the local provider to name problems).
+  minSharpness: 0.1,
+  minBrightness: 0.08,
+  maxBrightness: 0.95,
+};
+
+export type Overrides = Partial<Settings>;
+
+export const PROFILES = {
+  /** Small batches, testing, unstable connections. */
+  conservative: { parallelWorkers: 10, batchSize: 3, rateLimitDelayS: 1.0, maxConcurrentRequests: 20 },
+  /** Most use cases, balanced speed/reliability (the default). */
+  optimized: { parallelWorkers: 25, batchSize: 5, rateLimitDelayS: 0.5, maxConcurrentRequests: 50 },
+  /** Large batches, stable connections, maximum speed. */
+  "high-throughput": { parallelWorkers: 50, batchSize: 8, rateLimitDelayS: 0.2, maxConcurrentRequests: 50 },
+} as const satisfies Record<string, Overrides>;
+export type ProfileName = keyof typeof PROFILES;
+export const DEFAULT_PROFILE: ProfileName = "optimized";
+
+export const PRESETS = {
+  /** Photography studios (1000+ images). */
+  studio: { parallelWorkers: 50, batchSize: 8, rateLimitDelayS: 0.2, enableFastMode: true },
+  /** Content creators (50-200 images). */
+  creator: { parallelWorkers: 25, batchSize: 5, rateLimitDelayS: 0.5, enableFastMode: true },
+  /** Casual users (10-50 images). */
+  casual: { parallelWorkers: 10, batchSize: 3, rateLimitDelayS: 1.0, enableFastMode: false },
+} as const satisfies Record<string, Overrides>;
+export type PresetName = keyof typeof PRESETS;

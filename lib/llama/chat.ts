@@ -1,0 +1,82 @@
+// What the two chat-completion providers share: build the one-message request,
+// send it, classify failures, read the rate-limit headers, parse the answer.
+// Each provider supplies only its endpoint and how to read its response shape.
+import { errorForStatus, ProviderError, type ProviderLabels } from "./errors";
+import { postJson } from "./http";
+import { batchJsonSchema, buildPrompt, parseBatchAnswer, userContent } from "./prompt";
+import { readRateLimit } from "./rate-limit";
+import { estimateRequestTokens, maxCompletionTokens } from "./tokens";
+import type { BatchResult, PhotoInput } from "./provider";
+
+/** The part of a 2xx answer each API shape puts in a different place. */
+export interface ChatAnswer {
+  content: string;
+  truncated: boolean;
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number };
+}
+
+export interface ChatEndpoint {
+  url: string;
+  apiKey?: string;
+  model: string;
+  labels: ProviderLabels;
+  /** The name of the max-tokens field this API shape uses. */
+  maxTokensField: "max_completion_tokens" | "max_tokens";
+  /** Reads the parsed JSON body; throws ProviderError("invalid_answer") when the shape is wrong. */
+  read(json: unknown): ChatAnswer;
+}
+
+export function chatBody(endpoint: ChatEndpoint, batch: readonly PhotoInput[]) {
+  return {
+    model: endpoint.model,
+    messages: [{ role: "user", content: userContent(batch, buildPrompt(batch.length)) }],
+    response_format: {
+      type: "json_schema",
+      json_schema: { name: "photo_batch_analysis", schema: batchJsonSchema(batch.length) },
+    },
+    temperature: 0.2,
+    [endpoint.maxTokensField]: maxCompletionTokens(batch.length),
+  };
+}
+
+export function estimateChatTokens(batch: readonly PhotoInput[]): number {
+  return estimateRequestTokens(buildPrompt(batch.length).length, batch.length);
+}
+
+export async function runChat(endpoint: ChatEndpoint, batch: PhotoInput[], signal: AbortSignal): Promise<BatchResult> {
+  if (batch.length === 0) {
+    return { outcomes: [], usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, rateLimit: {}, latencyMs: 0 };
+  }
+  const raw = await postJson(endpoint.url, chatBody(endpoint, batch), { apiKey: endpoint.apiKey, signal });
+  const rateLimit = readRateLimit(raw.headers);
+  if (raw.status < 200 || raw.status >= 300) {
+    throw errorForStatus(raw.status, raw.text, rateLimit, endpoint.labels, endpoint.model);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw.text);
+  } catch {
+    throw new ProviderError("invalid_answer", `${endpoint.labels.service} sent a response that is not JSON.`, {
+      status: raw.status,
+      rateLimit,
+    });
+  }
+  const answer = endpoint.read(json);
+  if (answer.truncated) {
+    throw new ProviderError(
+      "invalid_answer",
+      `The model's answer was cut off (stop reason "length") for a batch of ${batch.length}.`,
+      { status: raw.status, rateLimit },
+    );
+  }
+  let outcomes;
+  try {
+    outcomes = parseBatchAnswer(answer.content, batch);
+  } catch (err) {
+    if (err instanceof ProviderError) {
+      throw new ProviderError(err.kind, err.message, { status: raw.status, rateLimit });
+    }
+    throw err;
+  }
+  return { outcomes, usage: answer.usage, rateLimit, latencyMs: raw.latencyMs };
+}

@@ -1,0 +1,16 @@
+// Vision providers: one interface for the native Llama API, OpenAI-compatible servers and local measurements.
+export {
+  createProvider,
+  ProviderError,
+  type VisionProvider,
+  type PhotoInput,
+  type PhotoOutcome,
+  type BatchResult,
+  type RateLimitInfo,
+  type ProviderErrorKind,
+} from "./provider";
+export { PROMPT_VERSION, buildPrompt, batchJsonSchema, parseBatchAnswer } from "./prompt";
+export { readRateLimit, parseRetryAfter } from "./rate-limit";
+export { estimateRequestTokens, requestCost, IMAGE_TOKENS, maxCompletionTokens } from "./tokens";
+export { localAnalysis, centredCrop } from "./local";
+export * from "./types";

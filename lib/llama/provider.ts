@@ -1,0 +1,65 @@
+// One interface for every analyser, so the analysis loop never knows which API
+// (or none) is behind it. Providers are chosen by lib/config.
+import type { ResolvedConfig } from "@/lib/config";
+import type { RateLimitInfo } from "./errors";
+import type { StoredAnalysis } from "./types";
+import { createLlamaProvider } from "./native";
+import { createOpenAiCompatibleProvider } from "./openai-compatible";
+import { createLocalProvider } from "./local";
+
+export type { RateLimitInfo, ProviderErrorKind } from "./errors";
+export { ProviderError } from "./errors";
+
+export interface PhotoInput {
+  id: string;
+  contentHash: string;
+  /** The pipeline's analysis JPEG (longest side ANALYSIS_MAX_SIDE). */
+  jpeg: Buffer;
+  width: number;
+  height: number;
+  // Pipeline measurements, used by the local provider (null when unknown).
+  sharpness: number | null;
+  brightness: number | null;
+}
+
+export type PhotoOutcome =
+  | { photoId: string; ok: true; analysis: StoredAnalysis }
+  | { photoId: string; ok: false; error: string };
+
+export interface BatchResult {
+  /** One outcome per input photo, in input order. */
+  outcomes: PhotoOutcome[];
+  usage: { promptTokens: number; completionTokens: number; totalTokens: number };
+  rateLimit: RateLimitInfo;
+  latencyMs: number;
+}
+
+export interface VisionProvider {
+  readonly name: "llama" | "openai-compatible" | "local";
+  readonly model: string;
+  /** Part of the cache key; derived from the prompt text and JSON schema, so it changes when they do. */
+  readonly promptVersion: string;
+  /** False for local. */
+  readonly usesNetwork: boolean;
+  /**
+   * One request for the whole batch. Throws ProviderError for a failure of the
+   * whole request; a per-photo invalid/missing answer is an { ok:false }
+   * outcome (the caller retries that photo alone). When `signal` aborts with a
+   * TimeoutError (AbortSignal.timeout) this throws ProviderError "timeout";
+   * any other abort reason (cancel, pause) is rethrown as-is.
+   */
+  analyze(batch: PhotoInput[], opts: { signal: AbortSignal }): Promise<BatchResult>;
+  /** Upper-bound token estimate for the batch, for the tokens-per-minute budget. */
+  estimateTokens(batch: PhotoInput[]): number;
+}
+
+export function createProvider(cfg: ResolvedConfig): VisionProvider {
+  switch (cfg.provider) {
+    case "llama":
+      return createLlamaProvider(cfg);
+    case "openai-compatible":
+      return createOpenAiCompatibleProvider(cfg);
+    case "local":
+      return createLocalProvider(cfg);
+  }
+}
