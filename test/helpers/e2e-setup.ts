@@ -1,28 +1,13 @@
 // Browser tests run against the built app (`next start`), on a fresh Postgres
 // database, with the local Llama-protocol server standing in for the API.
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { startApp } from "./app-process";
 import { createDatabase, dropDatabase } from "./pg";
 
 const root = path.resolve(import.meta.dirname, "../..");
-
-async function waitForHttp(url: string, child: ChildProcess, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`app exited early with code ${child.exitCode}`);
-    try {
-      const res = await fetch(url, { redirect: "manual" });
-      if (res.status < 500) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`app did not answer at ${url} within ${timeoutMs} ms`);
-}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
@@ -37,41 +22,32 @@ export default async function setup(project: TestProject): Promise<() => Promise
     apiKey: "e2e-test-key",
     seed: 7,
   });
-  const port = 3100 + (process.pid % 500);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const app = spawn(process.execPath, [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], {
-    cwd: root,
-    env: {
-      ...process.env,
-      NODE_ENV: "production",
-      NEXT_TELEMETRY_DISABLED: "1",
-      DATABASE_URL: url,
-      DATA_DIR: dataDir,
-      NEXTAUTH_URL: baseUrl,
-      NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef",
-      LLAMA_API_KEY: "e2e-test-key",
-      LLAMA_API_BASE_URL: llama.url,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const log: string[] = [];
-  app.stdout?.on("data", (d: Buffer) => log.push(d.toString()));
-  app.stderr?.on("data", (d: Buffer) => log.push(d.toString()));
+  let app;
   try {
-    await waitForHttp(`${baseUrl}/signin`, app, 90_000);
+    app = await startApp(
+      {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        DATABASE_URL: url,
+        DATA_DIR: dataDir,
+        NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef",
+        LLAMA_API_KEY: "e2e-test-key",
+        LLAMA_API_BASE_URL: llama.url,
+      },
+      3100 + (process.pid % 500),
+    );
   } catch (err) {
-    app.kill("SIGKILL");
-    throw new Error(`${(err as Error).message}\n--- app output ---\n${log.join("")}`);
+    await llama.close();
+    throw err;
   }
+  const baseUrl = app.baseUrl;
   project.provide("baseUrl", baseUrl);
   project.provide("databaseUrl", url);
   project.provide("llamaUrl", llama.url);
   return async () => {
-    app.kill("SIGTERM");
-    await new Promise((r) => setTimeout(r, 500));
-    if (app.exitCode === null) app.kill("SIGKILL");
+    await app.stop();
     await llama.close();
-    if (process.env.E2E_APP_LOG) console.log(log.join(""));
+    if (process.env.E2E_APP_LOG) console.log(app.output());
     if (!process.env.KEEP_TEST_DB) await dropDatabase(name);
     rmSync(dataDir, { recursive: true, force: true });
   };
