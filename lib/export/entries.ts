@@ -1,0 +1,96 @@
+// The files of an export, produced one at a time (an async generator) so a
+// writer - the ZIP stream or a folder on disk - holds one photo in memory at a
+// time, whatever the size of the set.
+import { stringify } from "csv-stringify/sync";
+import { renderInstagramJpeg } from "./instagram-jpeg";
+import type { ExportFolder, ExportPlan } from "./plan";
+import { xmpSidecar } from "./xmp";
+
+export interface ExportEntry {
+  /** Path inside the export, with "/" separators. */
+  path: string;
+  data: Buffer | string;
+  /** Already compressed (JPEG): store without deflating again. */
+  compressed?: boolean;
+}
+
+export type LoadOriginal = (contentHash: string) => Promise<Buffer>;
+
+const CSV_COLUMNS = [
+  "file",
+  "album",
+  "original_name",
+  "caption",
+  "hashtags",
+  "alt_text",
+  "category",
+  "instagram_score",
+  "quality_score",
+  "analysed_by_ai",
+] as const;
+
+export function captionsCsv(folder: ExportFolder): string {
+  return stringify(
+    folder.photos.map((p) => ({
+      file: `${p.file}.jpg`,
+      album: folder.name,
+      original_name: p.originalName,
+      caption: p.caption ?? "",
+      hashtags: p.hashtags.join(" "),
+      alt_text: p.altText ?? "",
+      category: p.category ?? "",
+      instagram_score: p.instagramScore ?? "",
+      quality_score: p.qualityScore ?? "",
+      analysed_by_ai: p.aiAnalysed ? "yes" : "no",
+    })),
+    { header: true, columns: [...CSV_COLUMNS], bom: true },
+  );
+}
+
+export function captionsJson(folder: ExportFolder): string {
+  const photos = folder.photos.map((p) => ({
+    file: `${p.file}.jpg`,
+    originalName: p.originalName,
+    analysedByAi: p.aiAnalysed,
+    caption: p.caption,
+    hashtags: p.hashtags,
+    altText: p.altText,
+    description: p.description,
+    tags: p.tags,
+    category: p.category,
+    instagramScore: p.instagramScore,
+    qualityScore: p.qualityScore,
+  }));
+  return `${JSON.stringify({ album: folder.name, kind: folder.kind, photos }, null, 2)}\n`;
+}
+
+export async function* exportEntries(plan: ExportPlan, loadOriginal: LoadOriginal): AsyncGenerator<ExportEntry> {
+  const problems: string[] = [];
+  for (const folder of plan.folders) {
+    for (const p of folder.photos) {
+      let jpeg: Buffer;
+      try {
+        jpeg = await renderInstagramJpeg(await loadOriginal(p.contentHash), p.crop, plan.ratio);
+      } catch (err) {
+        // One unreadable original must not cost the person the whole export.
+        problems.push(`${folder.name}/${p.file}.jpg (${p.originalName}): ${(err as Error).message}`);
+        continue;
+      }
+      yield { path: `${folder.name}/${p.file}.jpg`, data: jpeg, compressed: true };
+      yield {
+        path: `${folder.name}/${p.file}.xmp`,
+        data: xmpSidecar({
+          title: p.originalName,
+          description: p.caption ?? p.description,
+          keywords: [...p.hashtags.map((h) => h.replace(/^#/, "")), ...p.tags].filter((k, i, all) => all.indexOf(k) === i),
+          altText: p.altText,
+        }),
+      };
+    }
+    yield { path: `${folder.name}/captions.csv`, data: captionsCsv(folder) };
+    yield { path: `${folder.name}/captions.json`, data: captionsJson(folder) };
+  }
+  if (problems.length) {
+    yield { path: "export-problems.txt", data: `These photos could not be exported:\n${problems.join("\n")}\n` };
+  }
+}

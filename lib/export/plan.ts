@@ -1,0 +1,135 @@
+// What an export contains: a folder per album, in album order, each photo with
+// its effective caption/hashtags (a person's edit wins) and the model's crop for
+// the chosen ratio. Loaded once from the database; the files are produced later,
+// one at a time (entries.ts).
+import { db, type AlbumKind } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import type { CropBox, InstagramRatio } from "@/lib/llama/types";
+import { parseStoredAnalysis } from "@/lib/organize/analysis";
+import { effectiveText } from "@/lib/organize/effective";
+import { refreshSetOrganization } from "@/lib/organize/refresh";
+
+export type ExportTarget = { setId: string } | { albumId: string };
+
+export interface ExportPhoto {
+  photoId: string;
+  contentHash: string;
+  originalName: string;
+  /** File name without extension, unique inside its folder, e.g. "003-beach". */
+  file: string;
+  crop: CropBox | null;
+  aiAnalysed: boolean;
+  caption: string | null;
+  hashtags: string[];
+  altText: string | null;
+  description: string | null;
+  tags: string[];
+  category: string | null;
+  instagramScore: number | null;
+  qualityScore: number | null;
+}
+
+export interface ExportFolder {
+  name: string;
+  kind: AlbumKind;
+  photos: ExportPhoto[];
+}
+
+export interface ExportPlan {
+  /** A name for the ZIP file (the set's or album's name). */
+  title: string;
+  ratio: InstagramRatio;
+  folders: ExportFolder[];
+}
+
+const KIND_ORDER: Record<AlbumKind, number> = { BEST: 0, CAROUSEL: 1, CUSTOM: 2, CATEGORY: 3 };
+
+/** A file or folder name that is safe on every OS and inside a ZIP. */
+export function safeName(name: string, fallback = "untitled"): string {
+  const cleaned = name
+    .normalize("NFKC")
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must go
+    .replace(/[\\/:*?"<>|\u0000-\u001f]/g, " ")
+    .replace(/\s+/g, " ")
+    .replace(/^[.\s]+|[.\s]+$/g, "")
+    .slice(0, 60)
+    .trim();
+  return cleaned || fallback;
+}
+
+function uniqueName(name: string, used: Set<string>): string {
+  let candidate = name;
+  for (let i = 2; used.has(candidate.toLowerCase()); i++) candidate = `${name} (${i})`;
+  used.add(candidate.toLowerCase());
+  return candidate;
+}
+
+export async function loadExportPlan(teamId: string, target: ExportTarget, ratio: InstagramRatio): Promise<ExportPlan> {
+  let title: string;
+  let albumIds: { id: string; name: string; kind: AlbumKind }[];
+  if ("setId" in target) {
+    const set = await db().photoSet.findFirst({ where: { id: target.setId, teamId }, select: { id: true, name: true } });
+    if (!set) throw notFound("Photo set not found");
+    await refreshSetOrganization(set.id);
+    title = set.name;
+    albumIds = await db().album.findMany({ where: { setId: set.id }, select: { id: true, name: true, kind: true } });
+    albumIds.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name));
+  } else {
+    const album = await db().album.findFirst({
+      where: { id: target.albumId, teamId },
+      select: { id: true, name: true, kind: true, setId: true },
+    });
+    if (!album) throw notFound("Album not found");
+    if (album.setId && (album.kind === "CATEGORY" || album.kind === "BEST")) await refreshSetOrganization(album.setId);
+    title = album.name;
+    albumIds = [album];
+  }
+
+  const usedFolders = new Set<string>();
+  const folders: ExportFolder[] = [];
+  for (const album of albumIds) {
+    const rows = await db().albumPhoto.findMany({
+      where: { albumId: album.id },
+      orderBy: { position: "asc" },
+      select: {
+        photo: {
+          select: {
+            id: true,
+            contentHash: true,
+            originalName: true,
+            userCaption: true,
+            userHashtags: true,
+            userCategory: true,
+            instagramScore: true,
+            qualityScore: true,
+            analysis: { select: { result: true } },
+          },
+        },
+      },
+    });
+    const usedFiles = new Set<string>();
+    const photos = rows.map(({ photo: p }, i) => {
+      const analysis = p.analysis ? parseStoredAnalysis(p.analysis.result) : null;
+      const eff = effectiveText(p, analysis);
+      const base = safeName(p.originalName.replace(/\.[^.]*$/, ""), "photo");
+      return {
+        photoId: p.id,
+        contentHash: p.contentHash,
+        originalName: p.originalName,
+        file: uniqueName(`${String(i + 1).padStart(3, "0")}-${base}`, usedFiles),
+        crop: analysis?.crops[ratio] ?? null,
+        aiAnalysed: eff.aiAnalysed,
+        caption: eff.caption,
+        hashtags: eff.hashtags,
+        altText: eff.altText,
+        description: eff.description,
+        tags: eff.tags,
+        category: eff.category,
+        instagramScore: p.instagramScore,
+        qualityScore: p.qualityScore,
+      };
+    });
+    folders.push({ name: uniqueName(safeName(album.name, "album"), usedFolders), kind: album.kind, photos });
+  }
+  return { title, ratio, folders };
+}

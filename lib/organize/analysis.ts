@@ -1,0 +1,27 @@
+// Reads AnalysisCache.result back into a StoredAnalysis. The column is JSON
+// written by the engine; anything that does not match is treated as "no
+// analysis" rather than trusted, so a bad row can never invent a caption.
+import { z } from "zod";
+import {
+  aiAnalysisSchema,
+  cropBoxSchema,
+  PROBLEMS,
+  type StoredAnalysis,
+} from "@/lib/llama/types";
+
+const localSchema = z.object({
+  source: z.literal("local"),
+  quality: z.object({ score: z.number(), reason: z.string() }),
+  problems: z.array(z.enum(PROBLEMS)),
+  crops: z.object({ "4:5": cropBoxSchema, "1:1": cropBoxSchema, "1.91:1": cropBoxSchema }),
+});
+
+const storedSchema = z.discriminatedUnion("source", [
+  aiAnalysisSchema.extend({ source: z.literal("ai") }),
+  localSchema,
+]);
+
+export function parseStoredAnalysis(json: unknown): StoredAnalysis | null {
+  const r = storedSchema.safeParse(json);
+  return r.success ? r.data : null;
+}

@@ -1,0 +1,83 @@
+// Crop arithmetic shared by the photo page, the grid preview and the export.
+// Boxes from the model are relative (0..1) to the oriented image and only
+// approximately the ratio asked for; these helpers turn them into exact-ratio
+// pixel rectangles inside the image.
+import type { CropBox, InstagramRatio } from "@/lib/llama/types";
+
+/** width / height of each Instagram post ratio. */
+export const RATIO_VALUE: Record<InstagramRatio, number> = { "4:5": 4 / 5, "1:1": 1, "1.91:1": 1.91 };
+
+/** Instagram's recommended upload sizes: 1080 px wide. */
+export const OUTPUT_SIZE: Record<InstagramRatio, { width: number; height: number }> = {
+  "4:5": { width: 1080, height: 1350 },
+  "1:1": { width: 1080, height: 1080 },
+  "1.91:1": { width: 1080, height: 566 },
+};
+
+/** The profile grid shows each post as a 3:4 tile. */
+export const GRID_TILE_RATIO = 3 / 4;
+
+export interface PixelRect {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * The largest rectangle of exactly `ratio` that covers the box (or, when the
+ * image is too small for that, the largest that fits), centred on the box and
+ * kept inside the image. No box: centred.
+ */
+export function exactCrop(box: CropBox | null, ratio: InstagramRatio, imgW: number, imgH: number): PixelRect {
+  const r = RATIO_VALUE[ratio];
+  const b = box ?? { x: 0, y: 0, width: 1, height: 1 };
+  const bw = b.width * imgW;
+  const bh = b.height * imgH;
+  let w = bw / bh > r ? bw : bh * r;
+  // Never larger than the image allows at this ratio.
+  w = Math.min(w, imgW, imgH * r);
+  const h = w / r;
+  const cx = (b.x + b.width / 2) * imgW;
+  const cy = (b.y + b.height / 2) * imgH;
+  const width = Math.max(1, Math.round(w));
+  const height = Math.max(1, Math.min(imgH, Math.round(h)));
+  const left = Math.round(clamp(cx - w / 2, 0, imgW - width));
+  const top = Math.round(clamp(cy - h / 2, 0, imgH - height));
+  return { left, top, width, height };
+}
+
+/** The same rectangle relative to the image (for drawing over a preview). */
+export function relativeCrop(box: CropBox | null, ratio: InstagramRatio, imgW: number, imgH: number): CropBox {
+  const p = exactCrop(box, ratio, imgW, imgH);
+  return { x: p.left / imgW, y: p.top / imgH, width: p.width / imgW, height: p.height / imgH };
+}
+
+/**
+ * CSS object-position for an <img object-fit: cover> in a 3:4 grid tile so the
+ * tile is centred where the 4:5 crop is (the grid crops the post's middle).
+ */
+export function gridObjectPosition(box: CropBox | null, imgW: number, imgH: number): string {
+  const b = box ?? { x: 0, y: 0, width: 1, height: 1 };
+  const cx = b.x + b.width / 2;
+  const cy = b.y + b.height / 2;
+  const aspect = imgW / imgH;
+  let px = 0.5;
+  let py = 0.5;
+  if (aspect > GRID_TILE_RATIO) {
+    const visible = GRID_TILE_RATIO / aspect;
+    px = clamp((cx - visible / 2) / (1 - visible), 0, 1);
+  } else if (aspect < GRID_TILE_RATIO) {
+    const visible = aspect / GRID_TILE_RATIO;
+    py = clamp((cy - visible / 2) / (1 - visible), 0, 1);
+  }
+  return `${round1(px * 100)}% ${round1(py * 100)}%`;
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(hi, Math.max(lo, v));
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}

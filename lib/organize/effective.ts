@@ -1,0 +1,64 @@
+// What a person sees for a photo: their own edit when they made one, else the
+// model's answer. Edits live in Photo.user* and are never written by the engine,
+// so re-analysis cannot overwrite them.
+import type { StoredAnalysis } from "@/lib/llama/types";
+
+export interface PhotoEdits {
+  userCaption: string | null;
+  userHashtags: string[];
+  userCategory: string | null;
+}
+
+export interface EffectiveText {
+  /** true only when a vision model analysed the photo (false for local measurements). */
+  aiAnalysed: boolean;
+  caption: string | null;
+  hashtags: string[];
+  category: string | null;
+  altText: string | null;
+  description: string | null;
+  tags: string[];
+  edited: { caption: boolean; hashtags: boolean; category: boolean };
+}
+
+/**
+ * Effective value = user edit ?? model answer. An empty userHashtags array
+ * means "not edited" (the column is a non-null array).
+ */
+export function effectiveText(photo: PhotoEdits, analysis: StoredAnalysis | null): EffectiveText {
+  const ai = analysis?.source === "ai" ? analysis : null;
+  const hashtagsEdited = photo.userHashtags.length > 0;
+  return {
+    aiAnalysed: ai !== null,
+    caption: photo.userCaption ?? ai?.caption ?? null,
+    hashtags: hashtagsEdited ? photo.userHashtags : normalizeHashtags(ai?.hashtags ?? []),
+    category: photo.userCategory ?? ai?.category ?? null,
+    altText: ai?.altText ?? null,
+    description: ai?.description ?? null,
+    tags: ai?.tags ?? [],
+    edited: {
+      caption: photo.userCaption !== null,
+      hashtags: hashtagsEdited,
+      category: photo.userCategory !== null,
+    },
+  };
+}
+
+/**
+ * "beach, #Sunset  golden_hour #beach" -> ["#beach", "#Sunset", "#golden_hour"]:
+ * one leading "#", letters/digits/underscore only, duplicates (case-insensitive) dropped.
+ */
+export function normalizeHashtags(input: string | string[]): string[] {
+  const parts = (Array.isArray(input) ? input : [input]).flatMap((s) => s.split(/[\s,]+/));
+  const seen = new Set<string>();
+  const out: string[] = [];
+  for (const raw of parts) {
+    const word = raw.replace(/^#+/, "").replace(/[^\p{L}\p{N}_]/gu, "");
+    if (!word) continue;
+    const key = word.toLowerCase();
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(`#${word}`);
+  }
+  return out;
+}

@@ -1,0 +1,47 @@
+// lib/organize: results -> albums, best picks, duplicate keepers, crops, grid,
+// carousels; plus the export entry point the CLI uses.
+export { parseStoredAnalysis } from "./analysis";
+export { effectiveText, normalizeHashtags, type EffectiveText, type PhotoEdits } from "./effective";
+export { suggestKeeper, photoScore, type KeeperCandidate } from "./keeper";
+export { pickBest, compareByScore, type BestCandidate } from "./best";
+export { suggestCarousel, CAROUSEL_MAX, type CarouselCandidate } from "./carousel";
+export { exactCrop, relativeCrop, gridObjectPosition, RATIO_VALUE, OUTPUT_SIZE, GRID_TILE_RATIO, type PixelRect } from "./crops";
+export {
+  refreshSetOrganization,
+  refreshIfAnalysedChanged,
+  mergeOrder,
+  categoryAlbumName,
+  BEST_ALBUM_NAME,
+  UNCATEGORIZED,
+  type RefreshResult,
+} from "./refresh";
+export {
+  listAlbums,
+  getAlbum,
+  createAlbum,
+  createAlbumSchema,
+  addPhotosToAlbum,
+  removePhotoFromAlbum,
+  reorderAlbum,
+  applySuggestedOrder,
+  renameAlbum,
+  deleteAlbum,
+  type AlbumSummary,
+  type AlbumView,
+  type AlbumPhotoView,
+} from "./albums";
+export { listDuplicateGroups, chooseKeeper, type DuplicateGroupView } from "./duplicates";
+export {
+  listSetPhotos,
+  setCategories,
+  getPhotoDetail,
+  updatePhotoEdits,
+  photoQuerySchema,
+  photoEditSchema,
+  type PhotoQuery,
+  type PhotoPage,
+  type PhotoListItem,
+  type PhotoDetail,
+  type PhotoEdit,
+} from "./photos";
+export { exportSetToDirectory } from "@/lib/export/directory";

@@ -1,0 +1,278 @@
+// The results list, the photo page and a person's edits. Filtering, sorting
+// and paging happen in SQL on the denormalised Photo.category/qualityScore/
+// instagramScore columns, so a set of 5,000 photos never reaches the browser whole.
+import { z } from "zod";
+import { db, Prisma, PhotoState } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { CATEGORIES, type StoredAnalysis } from "@/lib/llama/types";
+import { parseStoredAnalysis } from "./analysis";
+import { effectiveText, normalizeHashtags, type EffectiveText } from "./effective";
+
+const optionalNumber = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.coerce.number().min(0).max(10).optional());
+
+/** Query-string filters of the results grid (all optional). */
+export const photoQuerySchema = z.object({
+  category: z.string().max(40).optional(),
+  tag: z.string().max(40).optional(),
+  minScore: optionalNumber,
+  maxScore: optionalNumber,
+  scoreField: z.enum(["instagram", "quality"]).default("instagram"),
+  state: z.enum(PhotoState).optional(),
+  duplicates: z.enum(["1", "true", "0", "false"]).optional().transform((v) => v === "1" || v === "true"),
+  sort: z.enum(["instagram", "quality", "takenAt", "name", "uploaded"]).default("instagram"),
+  dir: z.enum(["asc", "desc"]).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(60),
+});
+export type PhotoQuery = z.infer<typeof photoQuerySchema>;
+
+export interface PhotoListItem {
+  id: string;
+  originalName: string;
+  state: PhotoState;
+  stateReason: string | null;
+  width: number | null;
+  height: number | null;
+  takenAt: Date | null;
+  category: string | null;
+  instagramScore: number | null;
+  qualityScore: number | null;
+  duplicateGroupId: string | null;
+  edited: boolean;
+}
+
+export interface PhotoPage {
+  items: PhotoListItem[];
+  total: number;
+  page: number;
+  pageSize: number;
+  pages: number;
+}
+
+export function photoWhere(teamId: string, setId: string, q: PhotoQuery): Prisma.PhotoWhereInput {
+  const and: Prisma.PhotoWhereInput[] = [];
+  if (q.category) {
+    // The effective category: a person's choice wins over the model's.
+    and.push({ OR: [{ userCategory: q.category }, { userCategory: null, category: q.category }] });
+  }
+  if (q.tag) {
+    const word = q.tag.replace(/^#/, "");
+    and.push({
+      OR: [
+        { userHashtags: { has: `#${word}` } },
+        { analysis: { result: { path: ["tags"], array_contains: [word] } } },
+      ],
+    });
+  }
+  const field = q.scoreField === "quality" ? "qualityScore" : "instagramScore";
+  if (q.minScore !== undefined || q.maxScore !== undefined) {
+    and.push({ [field]: { gte: q.minScore, lte: q.maxScore } });
+  }
+  if (q.state) and.push({ state: q.state });
+  if (q.duplicates) and.push({ duplicateGroupId: { not: null } });
+  return { teamId, setId, AND: and };
+}
+
+export function photoOrder(q: PhotoQuery): Prisma.PhotoOrderByWithRelationInput[] {
+  const byId: Prisma.PhotoOrderByWithRelationInput = { id: "asc" };
+  switch (q.sort) {
+    case "instagram":
+      return [{ instagramScore: { sort: q.dir ?? "desc", nulls: "last" } }, { qualityScore: { sort: q.dir ?? "desc", nulls: "last" } }, byId];
+    case "quality":
+      return [{ qualityScore: { sort: q.dir ?? "desc", nulls: "last" } }, byId];
+    case "takenAt":
+      return [{ takenAt: { sort: q.dir ?? "asc", nulls: "last" } }, byId];
+    case "name":
+      return [{ originalName: q.dir ?? "asc" }, byId];
+    case "uploaded":
+      return [{ createdAt: q.dir ?? "asc" }, byId];
+  }
+}
+
+export async function listSetPhotos(teamId: string, setId: string, q: PhotoQuery): Promise<PhotoPage> {
+  const where = photoWhere(teamId, setId, q);
+  const [rows, total] = await Promise.all([
+    db().photo.findMany({
+      where,
+      orderBy: photoOrder(q),
+      skip: (q.page - 1) * q.pageSize,
+      take: q.pageSize,
+      select: {
+        id: true,
+        originalName: true,
+        state: true,
+        stateReason: true,
+        width: true,
+        height: true,
+        takenAt: true,
+        category: true,
+        userCategory: true,
+        userCaption: true,
+        userHashtags: true,
+        instagramScore: true,
+        qualityScore: true,
+        duplicateGroupId: true,
+      },
+    }),
+    db().photo.count({ where }),
+  ]);
+  return {
+    items: rows.map((r) => ({
+      id: r.id,
+      originalName: r.originalName,
+      state: r.state,
+      stateReason: r.stateReason,
+      width: r.width,
+      height: r.height,
+      takenAt: r.takenAt,
+      category: r.userCategory ?? r.category,
+      instagramScore: r.instagramScore,
+      qualityScore: r.qualityScore,
+      duplicateGroupId: r.duplicateGroupId,
+      edited: r.userCategory !== null || r.userCaption !== null || r.userHashtags.length > 0,
+    })),
+    total,
+    page: q.page,
+    pageSize: q.pageSize,
+    pages: Math.max(1, Math.ceil(total / q.pageSize)),
+  };
+}
+
+/** Categories present in a set (effective values) with counts, for the filter menu. */
+export async function setCategories(teamId: string, setId: string): Promise<{ category: string; count: number }[]> {
+  const rows = await db().$queryRaw<{ category: string; count: bigint }[]>`
+    SELECT COALESCE("userCategory", "category") AS category, COUNT(*) AS count
+    FROM "Photo"
+    WHERE "teamId" = ${teamId} AND "setId" = ${setId} AND COALESCE("userCategory", "category") IS NOT NULL
+    GROUP BY 1 ORDER BY 2 DESC, 1`;
+  return rows.map((r) => ({ category: r.category, count: Number(r.count) }));
+}
+
+export interface PhotoDetail {
+  photo: {
+    id: string;
+    setId: string;
+    teamId: string;
+    originalName: string;
+    mimeType: string;
+    sizeBytes: number;
+    state: PhotoState;
+    stateReason: string | null;
+    skipReason: string | null;
+    width: number | null;
+    height: number | null;
+    sharpness: number | null;
+    brightness: number | null;
+    dominantColors: string[];
+    instagramScore: number | null;
+    qualityScore: number | null;
+    duplicateGroupId: string | null;
+    exif: {
+      takenAt: Date | null;
+      cameraMake: string | null;
+      cameraModel: string | null;
+      lens: string | null;
+      gpsLat: number | null;
+      gpsLon: number | null;
+    };
+  };
+  analysis: StoredAnalysis | null;
+  analysisMeta: { provider: string; model: string; promptVersion: string; createdAt: Date } | null;
+  effective: EffectiveText;
+  userEdits: { caption: string | null; hashtags: string[]; category: string | null };
+  albums: { id: string; name: string; kind: string }[];
+  duplicates: { id: string; originalName: string; instagramScore: number | null; isKeeper: boolean }[];
+  keeperChosen: boolean;
+}
+
+export async function getPhotoDetail(teamId: string, photoId: string): Promise<PhotoDetail> {
+  const p = await db().photo.findFirst({
+    where: { id: photoId, teamId },
+    include: {
+      analysis: { select: { result: true, provider: true, model: true, promptVersion: true, createdAt: true } },
+      albumPhotos: { select: { album: { select: { id: true, name: true, kind: true } } } },
+      duplicateGroup: {
+        select: {
+          keeperPhotoId: true,
+          keeperChosen: true,
+          photos: { select: { id: true, originalName: true, instagramScore: true }, orderBy: { id: "asc" } },
+        },
+      },
+    },
+  });
+  if (!p) throw notFound("Photo not found");
+  const analysis = p.analysis ? parseStoredAnalysis(p.analysis.result) : null;
+  const colors = Array.isArray(p.dominantColors) ? p.dominantColors.filter((c): c is string => typeof c === "string") : [];
+  return {
+    photo: {
+      id: p.id,
+      setId: p.setId,
+      teamId: p.teamId,
+      originalName: p.originalName,
+      mimeType: p.mimeType,
+      sizeBytes: p.sizeBytes,
+      state: p.state,
+      stateReason: p.stateReason,
+      skipReason: p.skipReason,
+      width: p.width,
+      height: p.height,
+      sharpness: p.sharpness,
+      brightness: p.brightness,
+      dominantColors: colors,
+      instagramScore: p.instagramScore,
+      qualityScore: p.qualityScore,
+      duplicateGroupId: p.duplicateGroupId,
+      exif: {
+        takenAt: p.takenAt,
+        cameraMake: p.cameraMake,
+        cameraModel: p.cameraModel,
+        lens: p.lens,
+        gpsLat: p.gpsLat,
+        gpsLon: p.gpsLon,
+      },
+    },
+    analysis,
+    analysisMeta: p.analysis
+      ? { provider: p.analysis.provider, model: p.analysis.model, promptVersion: p.analysis.promptVersion, createdAt: p.analysis.createdAt }
+      : null,
+    effective: effectiveText(p, analysis),
+    userEdits: { caption: p.userCaption, hashtags: p.userHashtags, category: p.userCategory },
+    albums: p.albumPhotos.map((a) => a.album),
+    duplicates: (p.duplicateGroup?.photos ?? []).map((d) => ({
+      ...d,
+      isKeeper: d.id === p.duplicateGroup?.keeperPhotoId,
+    })),
+    keeperChosen: p.duplicateGroup?.keeperChosen ?? false,
+  };
+}
+
+/**
+ * A person's review. `null` clears an edit (back to the model's answer);
+ * an absent field is left as it is.
+ */
+export const photoEditSchema = z.object({
+  caption: z.string().trim().max(2200).nullable().optional(),
+  hashtags: z.union([z.string().max(3000), z.array(z.string().max(100)).max(30)]).nullable().optional(),
+  category: z.enum(CATEGORIES).nullable().optional(),
+});
+export type PhotoEdit = z.infer<typeof photoEditSchema>;
+
+/** Saves the edit; returns the set id and whether album membership may have changed. */
+export async function updatePhotoEdits(
+  teamId: string,
+  photoId: string,
+  edit: PhotoEdit,
+): Promise<{ setId: string; categoryChanged: boolean }> {
+  const current = await db().photo.findFirst({ where: { id: photoId, teamId }, select: { setId: true, userCategory: true } });
+  if (!current) throw notFound("Photo not found");
+  const data: Prisma.PhotoUpdateInput = {};
+  if (edit.caption !== undefined) data.userCaption = edit.caption === "" ? null : edit.caption;
+  if (edit.hashtags !== undefined) {
+    const tags = normalizeHashtags(edit.hashtags ?? []);
+    if (tags.length > 30) throw new z.ZodError([{ code: "custom", path: ["hashtags"], message: "Instagram allows at most 30 hashtags.", input: tags }]);
+    data.userHashtags = { set: tags };
+  }
+  if (edit.category !== undefined) data.userCategory = edit.category;
+  await db().photo.update({ where: { id: photoId }, data });
+  return { setId: current.setId, categoryChanged: edit.category !== undefined && edit.category !== current.userCategory };
+}

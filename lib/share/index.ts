@@ -1,0 +1,15 @@
+export { newShareToken, hashShareToken, looksLikeShareToken } from "./token";
+export { shareCookieName, signShareAccess, verifyShareAccess, SHARE_ACCESS_TTL_S } from "./cookie";
+export {
+  createShareSchema,
+  createShareLink,
+  listShareLinks,
+  revokeShareLink,
+  resolveShare,
+  shareUnlocked,
+  unlockShare,
+  recordShareView,
+  sharedPhotoHash,
+  type CreatedShare,
+  type ResolvedShare,
+} from "./links";

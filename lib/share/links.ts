@@ -1,0 +1,141 @@
+// Share links for albums: created by a member, opened by anyone holding the
+// token. Expired, revoked and unknown links all answer the same 404, so a
+// visitor learns nothing about links that do not work.
+import { z } from "zod";
+import { hashPassword, verifyPassword } from "@/lib/auth";
+import { authSecret } from "@/lib/auth/secret";
+import { db } from "@/lib/db";
+import { AppError, notFound } from "@/lib/errors";
+import { signShareAccess, verifyShareAccess } from "./cookie";
+import { hashShareToken, looksLikeShareToken, newShareToken } from "./token";
+
+const MAX_FAILURES = 20;
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+export const createShareSchema = z.object({
+  /** Days until the link stops working; absent = never expires. */
+  expiresInDays: z.number().positive().max(3650).optional(),
+  password: z.string().min(4, "A share password needs at least 4 characters.").max(200).optional(),
+  allowDownload: z.boolean().default(false),
+});
+
+export interface CreatedShare {
+  id: string;
+  token: string;
+  /** Path of the public page; the token is shown once and never stored. */
+  path: string;
+  expiresAt: Date | null;
+}
+
+export async function createShareLink(
+  teamId: string,
+  userId: string,
+  albumId: string,
+  input: z.infer<typeof createShareSchema>,
+  now = new Date(),
+): Promise<CreatedShare> {
+  const album = await db().album.findFirst({ where: { id: albumId, teamId }, select: { id: true } });
+  if (!album) throw notFound("Album not found");
+  const { token, tokenHash } = newShareToken();
+  const expiresAt = input.expiresInDays ? new Date(now.getTime() + input.expiresInDays * 86_400_000) : null;
+  const link = await db().shareLink.create({
+    data: {
+      teamId,
+      albumId,
+      tokenHash,
+      createdById: userId,
+      expiresAt,
+      allowDownload: input.allowDownload,
+      passwordHash: input.password ? await hashPassword(input.password) : null,
+    },
+    select: { id: true },
+  });
+  return { id: link.id, token, path: `/s/${token}`, expiresAt };
+}
+
+export async function listShareLinks(teamId: string, albumId: string) {
+  const rows = await db().shareLink.findMany({
+    where: { teamId, albumId },
+    select: {
+      id: true,
+      createdAt: true,
+      expiresAt: true,
+      revokedAt: true,
+      viewCount: true,
+      allowDownload: true,
+      passwordHash: true,
+      createdBy: { select: { name: true } },
+    },
+    orderBy: { createdAt: "desc" },
+  });
+  return rows.map(({ passwordHash, createdBy, ...r }) => ({
+    ...r,
+    hasPassword: passwordHash !== null,
+    createdBy: createdBy.name,
+  }));
+}
+
+export async function revokeShareLink(teamId: string, shareId: string): Promise<void> {
+  const r = await db().shareLink.updateMany({ where: { id: shareId, teamId, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (r.count === 0) {
+    const exists = await db().shareLink.findFirst({ where: { id: shareId, teamId }, select: { id: true } });
+    if (!exists) throw notFound("Share link not found");
+  }
+}
+
+export interface ResolvedShare {
+  id: string;
+  teamId: string;
+  albumId: string;
+  allowDownload: boolean;
+  expiresAt: Date | null;
+  passwordHash: string | null;
+}
+
+/** The live link for a token, or a 404 for unknown, expired and revoked alike. */
+export async function resolveShare(token: string, now = new Date()): Promise<ResolvedShare> {
+  if (!looksLikeShareToken(token)) throw notFound();
+  // Looking up by hash means the comparison is on a digest, never on the secret itself.
+  const link = await db().shareLink.findUnique({
+    where: { tokenHash: hashShareToken(token) },
+    select: { id: true, teamId: true, albumId: true, allowDownload: true, expiresAt: true, passwordHash: true, revokedAt: true },
+  });
+  if (!link || link.revokedAt || (link.expiresAt && link.expiresAt <= now)) throw notFound();
+  const { revokedAt: _r, ...live } = link;
+  return live;
+}
+
+/** True when the visitor may see the album: no password, or a valid access cookie. */
+export function shareUnlocked(share: ResolvedShare, cookieValue: string | undefined, nowMs = Date.now()): boolean {
+  if (!share.passwordHash) return true;
+  return verifyShareAccess(authSecret(), cookieValue, share.id, share.passwordHash, nowMs);
+}
+
+/** Checks the password; returns the cookie value that unlocks this link. */
+export async function unlockShare(share: ResolvedShare, password: string): Promise<string> {
+  if (!share.passwordHash) return signShareAccess(authSecret(), share.id, "");
+  const key = `share:${share.id}`;
+  const since = new Date(Date.now() - FAILURE_WINDOW_MS);
+  if ((await db().loginAttempt.count({ where: { key, createdAt: { gte: since } } })) >= MAX_FAILURES) {
+    throw new AppError("too_many_requests", "Too many wrong passwords for this link; try again in 15 minutes.");
+  }
+  if (!(await verifyPassword(password, share.passwordHash))) {
+    await db().loginAttempt.create({ data: { key } });
+    throw new AppError("unauthorized", "That password is not right.");
+  }
+  return signShareAccess(authSecret(), share.id, share.passwordHash);
+}
+
+export async function recordShareView(shareId: string): Promise<void> {
+  await db().shareLink.update({ where: { id: shareId }, data: { viewCount: { increment: 1 } } });
+}
+
+/** The photo's content hash when it is in the shared album; any other photo is a 404. */
+export async function sharedPhotoHash(share: ResolvedShare, photoId: string): Promise<string> {
+  const row = await db().albumPhoto.findFirst({
+    where: { albumId: share.albumId, photoId },
+    select: { photo: { select: { contentHash: true } } },
+  });
+  if (!row) throw notFound();
+  return row.photo.contentHash;
+}

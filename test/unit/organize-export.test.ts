@@ -1,0 +1,178 @@
+import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import sharp from "sharp";
+import { describe, expect, it } from "vitest";
+import yauzl from "yauzl";
+import { captionsCsv, exportEntries, type ExportEntry } from "@/lib/export/entries";
+import { renderInstagramJpeg } from "@/lib/export/instagram-jpeg";
+import type { ExportFolder, ExportPlan } from "@/lib/export/plan";
+import { safeName } from "@/lib/export/plan";
+import { xmpSidecar } from "@/lib/export/xmp";
+import { zipStream } from "@/lib/export/zip";
+
+/** Left half red, right half blue. */
+async function twoColour(width: number, height: number, orientation?: number): Promise<Buffer> {
+  const half = Math.floor(width / 2);
+  let img = sharp({ create: { width, height, channels: 3, background: "#ff0000" } }).composite([
+    { input: { create: { width: width - half, height, channels: 3, background: "#0000ff" } }, left: half, top: 0 },
+  ]);
+  if (orientation) img = sharp(await img.jpeg().toBuffer()).withMetadata({ orientation });
+  return img.jpeg().toBuffer();
+}
+
+async function meanRgb(jpeg: Buffer): Promise<number[]> {
+  const s = await sharp(jpeg).stats();
+  return s.channels.slice(0, 3).map((c) => c.mean);
+}
+
+function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const out = new Map<string, Buffer>();
+      zip.on("entry", (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, rs) => {
+          if (e) return reject(e);
+          const chunks: Buffer[] = [];
+          rs.on("data", (c: Buffer) => chunks.push(c));
+          rs.on("end", () => {
+            out.set(entry.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on("end", () => resolve(out));
+      zip.on("error", reject);
+      zip.readEntry();
+    });
+  });
+}
+
+describe("renderInstagramJpeg", () => {
+  it("crops to the box at exactly 1080 px wide for each ratio", async () => {
+    const src = await twoColour(800, 600);
+    const right = { x: 0.55, y: 0, width: 0.45, height: 1 };
+    for (const [ratio, w, h] of [["4:5", 1080, 1350], ["1:1", 1080, 1080], ["1.91:1", 1080, 566]] as const) {
+      const out = await renderInstagramJpeg(src, right, ratio);
+      const meta = await sharp(out).metadata();
+      expect([meta.format, meta.width, meta.height]).toEqual(["jpeg", w, h]);
+    }
+    // The 4:5 rectangle around the box is wider than the box: a sixth of it comes from the red half.
+    const [r, , b] = await meanRgb(await renderInstagramJpeg(src, right, "4:5"));
+    expect(b).toBeGreaterThan(200);
+    expect(r).toBeLessThan(60);
+    const [r2, , b2] = await meanRgb(await renderInstagramJpeg(src, { x: 0, y: 0, width: 0.4, height: 1 }, "4:5"));
+    expect(r2).toBeGreaterThan(200);
+    expect(b2).toBeLessThan(60);
+  });
+  it("applies the EXIF orientation before cropping (boxes are relative to the upright image)", async () => {
+    // Stored 800x600 with orientation 6 (rotate 90° clockwise): upright it is 600x800, red on top.
+    const src = await twoColour(800, 600, 6);
+    const top = { x: 0, y: 0, width: 1, height: 0.45 };
+    const [r, , b] = await meanRgb(await renderInstagramJpeg(src, top, "1.91:1"));
+    expect(r).toBeGreaterThan(200);
+    expect(b).toBeLessThan(40);
+  });
+  it("lowers the quality to fit the size limit, and says so when it cannot", async () => {
+    const noisy = await sharp(randomBytes(600 * 600 * 3), { raw: { width: 600, height: 600, channels: 3 } }).jpeg().toBuffer();
+    const big = await renderInstagramJpeg(noisy, null, "1:1");
+    const limited = await renderInstagramJpeg(noisy, null, "1:1", Math.floor(big.length * 0.8));
+    expect(limited.length).toBeLessThanOrEqual(big.length * 0.8);
+    await expect(renderInstagramJpeg(noisy, null, "1:1", 1000)).rejects.toThrow(/under 1000 bytes/);
+  });
+});
+
+describe("sidecars and captions", () => {
+  it("writes dc:description and dc:subject, escaped", () => {
+    const x = xmpSidecar({ title: "a&b.jpg", description: 'Sun <set> "here"', keywords: ["beach", "sun&sea"], altText: null });
+    expect(x).toContain("<dc:description>");
+    expect(x).toContain("Sun &lt;set&gt; &quot;here&quot;");
+    expect(x).toContain("<rdf:li>sun&amp;sea</rdf:li>");
+    expect(x).not.toContain("AltTextAccessibility");
+    expect(x).not.toMatch(/<set>/);
+  });
+  it("quotes CSV fields with commas, quotes and newlines", () => {
+    const folder: ExportFolder = {
+      name: "Best picks",
+      kind: "BEST",
+      photos: [
+        {
+          photoId: "p1", contentHash: "h", originalName: "a.jpg", file: "001-a", crop: null, aiAnalysed: true,
+          caption: 'Hello, "world"\nline two', hashtags: ["#a", "#b"], altText: "alt", description: null, tags: [],
+          category: "food", instagramScore: 8.5, qualityScore: 7,
+        },
+      ],
+    };
+    const csv = captionsCsv(folder).replace(/^\uFEFF/, "");
+    expect(csv.split("\n")[0]).toBe("file,album,original_name,caption,hashtags,alt_text,category,instagram_score,quality_score,analysed_by_ai");
+    expect(csv).toContain('001-a.jpg,Best picks,a.jpg,"Hello, ""world""\nline two",#a #b,alt,food,8.5,7,yes');
+  });
+  it("makes safe file names", () => {
+    expect(safeName("../../etc/passwd")).toBe("etc passwd");
+    expect(safeName("  ..  ")).toBe("untitled");
+    expect(safeName("Best picks")).toBe("Best picks");
+  });
+});
+
+describe("export stream", () => {
+  it("yields a JPEG and sidecar per photo, CSV and JSON per folder, and reports unreadable originals", async () => {
+    const jpeg = await twoColour(400, 300);
+    const photo = (id: string, file: string) => ({
+      photoId: id, contentHash: id, originalName: `${file}.jpg`, file, crop: null, aiAnalysed: true, caption: "c",
+      hashtags: ["#x"], altText: "a", description: "d", tags: ["t"], category: "food", instagramScore: 5, qualityScore: 5,
+    });
+    const plan: ExportPlan = {
+      title: "t",
+      ratio: "1:1",
+      folders: [{ name: "Food", kind: "CATEGORY", photos: [photo("ok", "001-ok"), photo("missing", "002-missing")] }],
+    };
+    const paths: string[] = [];
+    for await (const e of exportEntries(plan, async (h) => (h === "ok" ? jpeg : Promise.reject(new Error("gone"))))) paths.push(e.path);
+    expect(paths).toEqual(["Food/001-ok.jpg", "Food/001-ok.xmp", "Food/captions.csv", "Food/captions.json", "export-problems.txt"]);
+  });
+
+  it("streams: the producer waits for the reader, and the ZIP reads back whole", async () => {
+    let produced = 0;
+    const payloads = Array.from({ length: 24 }, () => randomBytes(512 * 1024));
+    async function* entries(): AsyncGenerator<ExportEntry> {
+      for (const [i, data] of payloads.entries()) {
+        produced++;
+        yield { path: `album/${i}.bin`, data, compressed: true };
+      }
+    }
+    const zip = zipStream(entries());
+    // Nobody reads yet: the producer must stall after a few entries (buffers are
+    // bounded), not run through all 12 MB.
+    await sleep(300);
+    expect(produced).toBeLessThan(8);
+    const chunks: Buffer[] = [];
+    for await (const c of zip) chunks.push(c as Buffer);
+    expect(produced).toBe(24);
+    const files = await unzip(Buffer.concat(chunks));
+    expect([...files.keys()]).toHaveLength(24);
+    expect(files.get("album/7.bin")?.equals(payloads[7]!)).toBe(true);
+  });
+
+  it("stops producing when the download is aborted", async () => {
+    let produced = 0;
+    async function* entries(): AsyncGenerator<ExportEntry> {
+      for (let i = 0; i < 100; i++) {
+        produced++;
+        yield { path: `${i}.bin`, data: randomBytes(256 * 1024), compressed: true };
+      }
+    }
+    const ac = new AbortController();
+    const zip = zipStream(entries(), ac.signal);
+    zip.on("error", () => undefined);
+    let read = 0;
+    for await (const c of zip) {
+      read += (c as Buffer).length;
+      if (read > 1024 * 1024) {
+        ac.abort();
+        break;
+      }
+    }
+    await sleep(100);
+    expect(produced).toBeLessThan(20);
+  });
+});

@@ -1,0 +1,138 @@
+import { describe, expect, it } from "vitest";
+import { pickBest } from "@/lib/organize/best";
+import { suggestCarousel } from "@/lib/organize/carousel";
+import { effectiveText, normalizeHashtags } from "@/lib/organize/effective";
+import { suggestKeeper } from "@/lib/organize/keeper";
+import { parseStoredAnalysis } from "@/lib/organize/analysis";
+import { mergeOrder, categoryAlbumName } from "@/lib/organize/refresh";
+import type { StoredAnalysis } from "@/lib/llama/types";
+
+const box = { x: 0, y: 0, width: 1, height: 1 };
+const ai: StoredAnalysis = {
+  source: "ai",
+  description: "A beach at sunset",
+  category: "landscape",
+  tags: ["beach", "sunset"],
+  quality: { score: 8, reason: "sharp" },
+  instagram: { score: 9, reason: "warm colours" },
+  caption: "Golden hour",
+  hashtags: ["sunset", "#beach"],
+  altText: "Waves under an orange sky",
+  crops: { "4:5": box, "1:1": box, "1.91:1": box },
+  problems: [],
+};
+const local: StoredAnalysis = { source: "local", quality: { score: 5, reason: "measured" }, problems: ["blur"], crops: { "4:5": box, "1:1": box, "1.91:1": box } };
+const noEdits = { userCaption: null, userHashtags: [], userCategory: null };
+
+describe("effectiveText", () => {
+  it("uses the model's answer when nobody edited", () => {
+    const e = effectiveText(noEdits, ai);
+    expect(e).toMatchObject({ aiAnalysed: true, caption: "Golden hour", category: "landscape", altText: "Waves under an orange sky" });
+    expect(e.hashtags).toEqual(["#sunset", "#beach"]);
+    expect(e.edited).toEqual({ caption: false, hashtags: false, category: false });
+  });
+  it("a person's edit wins over the model's answer", () => {
+    const e = effectiveText({ userCaption: "Mine", userHashtags: ["#mine"], userCategory: "travel" }, ai);
+    expect(e).toMatchObject({ caption: "Mine", hashtags: ["#mine"], category: "travel" });
+    expect(e.edited).toEqual({ caption: true, hashtags: true, category: true });
+  });
+  it("never invents a caption for a local (not AI) analysis", () => {
+    const e = effectiveText(noEdits, local);
+    expect(e).toMatchObject({ aiAnalysed: false, caption: null, altText: null, category: null, hashtags: [] });
+  });
+  it("keeps an edit on a photo without analysis", () => {
+    expect(effectiveText({ ...noEdits, userCaption: "x" }, null).caption).toBe("x");
+  });
+});
+
+describe("normalizeHashtags", () => {
+  it("adds one #, splits on commas and spaces, drops junk and case-insensitive duplicates", () => {
+    expect(normalizeHashtags("beach, #Sunset  ##golden_hour #beach é-t-é")).toEqual(["#beach", "#Sunset", "#golden_hour", "#été"]);
+    expect(normalizeHashtags(["#a", "A", "", "#"])).toEqual(["#a"]);
+  });
+});
+
+describe("parseStoredAnalysis", () => {
+  it("accepts both kinds and refuses malformed rows", () => {
+    expect(parseStoredAnalysis(ai)?.source).toBe("ai");
+    expect(parseStoredAnalysis(local)?.source).toBe("local");
+    expect(parseStoredAnalysis({ ...ai, caption: undefined })).toBeNull();
+    expect(parseStoredAnalysis({ source: "other" })).toBeNull();
+    expect(parseStoredAnalysis(null)).toBeNull();
+  });
+});
+
+const cand = (id: string, o: Partial<{ instagramScore: number | null; qualityScore: number | null; sharpness: number | null; width: number; height: number }> = {}) => ({
+  id,
+  instagramScore: null,
+  qualityScore: null,
+  sharpness: null,
+  width: 100,
+  height: 100,
+  ...o,
+});
+
+describe("suggestKeeper", () => {
+  it("prefers the score, then sharpness, then resolution", () => {
+    expect(suggestKeeper([cand("a", { instagramScore: 6 }), cand("b", { instagramScore: 8 })])).toBe("b");
+    expect(suggestKeeper([cand("a", { instagramScore: 8, sharpness: 1 }), cand("b", { instagramScore: 8, sharpness: 3 })])).toBe("b");
+    expect(suggestKeeper([cand("a", { sharpness: 2, width: 4000, height: 3000 }), cand("b", { sharpness: 2 })])).toBe("a");
+  });
+  it("falls back to the quality score without an AI score, and is stable on ties", () => {
+    expect(suggestKeeper([cand("a", { qualityScore: 3 }), cand("b", { qualityScore: 7 })])).toBe("b");
+    expect(suggestKeeper([cand("b"), cand("a")])).toBe("a");
+    expect(suggestKeeper([])).toBeNull();
+  });
+});
+
+describe("pickBest", () => {
+  const p = (id: string, instagramScore: number | null, duplicateGroupId: string | null = null, chosenKeeperId: string | null = null) => ({
+    id,
+    instagramScore,
+    qualityScore: null,
+    duplicateGroupId,
+    chosenKeeperId,
+  });
+  it("takes the top N by Instagram score, one per duplicate group", () => {
+    const photos = [p("a", 9, "g"), p("b", 8.5, "g"), p("c", 8), p("d", 7), p("e", null)];
+    expect(pickBest(photos, 3)).toEqual(["a", "c", "d"]);
+    expect(pickBest(photos, 10)).toEqual(["a", "c", "d"]);
+  });
+  it("represents a group by the keeper a person chose", () => {
+    const photos = [p("a", 9, "g", "b"), p("b", 8.5, "g", "b"), p("c", 8)];
+    expect(pickBest(photos, 2)).toEqual(["b", "c"]);
+  });
+});
+
+describe("suggestCarousel", () => {
+  it("puts the best photo first, then the rest as taken, at most 10", () => {
+    const t = (h: number) => new Date(Date.UTC(2026, 0, 1, h));
+    const photos = Array.from({ length: 12 }, (_, i) => ({ id: `p${i}`, instagramScore: i, qualityScore: null, takenAt: t(12 - i) }));
+    const order = suggestCarousel(photos);
+    expect(order).toHaveLength(10);
+    expect(order[0]).toBe("p11");
+    // the next nine best (p2..p10), ordered by takenAt ascending = score descending here
+    expect(order.slice(1)).toEqual(["p10", "p9", "p8", "p7", "p6", "p5", "p4", "p3", "p2"]);
+  });
+  it("puts undated photos after dated ones", () => {
+    const order = suggestCarousel([
+      { id: "a", instagramScore: 9, qualityScore: null, takenAt: null },
+      { id: "b", instagramScore: 8, qualityScore: null, takenAt: null },
+      { id: "c", instagramScore: 1, qualityScore: null, takenAt: new Date(0) },
+    ]);
+    expect(order).toEqual(["a", "c", "b"]);
+  });
+});
+
+describe("mergeOrder", () => {
+  it("uses the computed order until a person reordered", () => {
+    expect(mergeOrder(["a", "b"], ["c", "b", "a"], false)).toEqual(["c", "b", "a"]);
+  });
+  it("keeps a hand-made order, drops leavers, appends newcomers in computed order", () => {
+    expect(mergeOrder(["b", "x", "a"], ["a", "c", "b", "d"], true)).toEqual(["b", "a", "c", "d"]);
+  });
+  it("names category albums", () => {
+    expect(categoryAlbumName("landscape")).toBe("Landscape");
+    expect(categoryAlbumName(null)).toBe("Uncategorized");
+  });
+});
