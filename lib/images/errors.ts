@@ -1,0 +1,23 @@
+// A photo the pipeline cannot use. The message is shown to people as the
+// photo's stateReason, so it says what is wrong in plain words.
+export class ImageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ImageError";
+  }
+}
+
+/** Turns libvips/sharp's decoder messages into a reason a person understands. */
+export function imageErrorFrom(err: unknown): ImageError {
+  if (err instanceof ImageError) return err;
+  const msg = err instanceof Error ? err.message : String(err);
+  if (/unsupported image format/i.test(msg)) return new ImageError("The file is not an image format we can read.");
+  if (/pixel limit/i.test(msg)) return new ImageError("The image has too many pixels to process safely.");
+  if (/premature end|truncated|unexpected end|not enough data|end of (file|stream)/i.test(msg)) {
+    return new ImageError("The image file is truncated (incomplete copy or download).");
+  }
+  if (/heif|hevc|compression format has not been built in/i.test(msg)) {
+    return new ImageError("HEIC/HEIF photos cannot be decoded here; export them as JPEG.");
+  }
+  return new ImageError(`The image is corrupt and could not be decoded (${msg.split("\n")[0]?.slice(0, 160)}).`);
+}

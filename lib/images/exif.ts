@@ -1,0 +1,41 @@
+// EXIF facts with exifr (reads only the metadata segments, not the pixels).
+// Missing or broken EXIF is normal (screenshots, edited files): it yields {}.
+import exifr from "exifr";
+
+export interface ExifFacts {
+  takenAt?: Date;
+  cameraMake?: string;
+  cameraModel?: string;
+  lens?: string;
+  gpsLat?: number;
+  gpsLon?: number;
+}
+
+const PICK = ["DateTimeOriginal", "CreateDate", "Make", "Model", "LensModel", "LensMake", "latitude", "longitude"];
+
+export async function readExif(input: Buffer | string): Promise<ExifFacts> {
+  let raw: Record<string, unknown> | undefined;
+  try {
+    raw = (await exifr.parse(input, { pick: PICK, gps: true, reviveValues: true })) as Record<string, unknown> | undefined;
+  } catch {
+    return {};
+  }
+  if (!raw) return {};
+  const facts: ExifFacts = {};
+  const taken = raw.DateTimeOriginal ?? raw.CreateDate;
+  if (taken instanceof Date && !Number.isNaN(taken.getTime())) facts.takenAt = taken;
+  const text = (v: unknown) => (typeof v === "string" && v.trim() ? v.trim().slice(0, 200) : undefined);
+  const make = text(raw.Make);
+  const model = text(raw.Model);
+  const lens = text(raw.LensModel);
+  if (make) facts.cameraMake = make;
+  if (model) facts.cameraModel = model;
+  if (lens) facts.lens = lens;
+  const lat = raw.latitude;
+  const lon = raw.longitude;
+  if (typeof lat === "number" && typeof lon === "number" && Math.abs(lat) <= 90 && Math.abs(lon) <= 180) {
+    facts.gpsLat = lat;
+    facts.gpsLon = lon;
+  }
+  return facts;
+}

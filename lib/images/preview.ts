@@ -1,0 +1,33 @@
+// The ~1440 px WebP preview, rendered on first request rather than at ingest:
+// on this hardware its decode + WebP encode cost more than the whole rest of
+// the pipeline, and most previews of a big set are never opened
+// (docs/decisions/ingest-lazy-preview.md).
+import { storage } from "@/lib/storage";
+import { getEnv } from "@/lib/env";
+import { imageErrorFrom } from "./errors";
+import { configureSharp } from "./sharp";
+
+export const PREVIEW_SIDE = 1440;
+
+export async function renderPreview(original: Buffer | string): Promise<Buffer> {
+  const sharp = configureSharp();
+  try {
+    return await sharp(original, { failOn: "error", limitInputPixels: getEnv().MAX_IMAGE_PIXELS })
+      .autoOrient()
+      .resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: "inside", withoutEnlargement: true })
+      .flatten({ background: "#ffffff" })
+      .webp({ quality: 80, effort: 1 })
+      .toBuffer();
+  } catch (err) {
+    throw imageErrorFrom(err);
+  }
+}
+
+/** The stored preview of a content hash, rendering and storing it the first time. */
+export async function previewFor(hash: string): Promise<Buffer> {
+  const s = storage();
+  if (await s.has(hash, "preview")) return s.get(hash, "preview");
+  const preview = await renderPreview(await s.get(hash, "original"));
+  await s.put(hash, "preview", preview);
+  return preview;
+}

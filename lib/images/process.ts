@@ -1,0 +1,115 @@
+// One photo through the pipeline: decode ONCE (EXIF orientation applied, JPEG
+// shrink-on-load) to the analysis size; derive the analysis JPEG, thumbnail,
+// perceptual hash, sharpness, brightness and colours from that one small buffer.
+import type { Sharp } from "sharp";
+import { getEnv } from "@/lib/env";
+import { ImageError, imageErrorFrom } from "./errors";
+import { readExif, type ExifFacts } from "./exif";
+import { dominantColors, laplacianVariance, meanBrightness, toGrey } from "./metrics";
+import { PHASH_SIZE, phashFromGrey } from "./phash";
+import { configureSharp } from "./sharp";
+
+/** Also the size sharpness is measured at, so values compare across photos. */
+export const THUMB_SIDE = 320;
+
+export interface ProcessOptions {
+  analysisMaxSide?: number;
+  maxPixels?: number;
+}
+
+export interface ProcessedImage {
+  format: string;
+  width: number;
+  height: number;
+  aspect: number;
+  analysisJpeg: Buffer;
+  thumbnailWebp: Buffer;
+  phash: string;
+  sharpness: number;
+  brightness: number;
+  dominantColors: string[];
+  exif: ExifFacts;
+}
+
+const READABLE = new Set(["jpeg", "png", "webp", "gif", "tiff", "heif"]);
+
+export async function processImage(input: Buffer | string, opts: ProcessOptions = {}): Promise<ProcessedImage> {
+  const sharp = configureSharp();
+  const env = getEnv();
+  const analysisMaxSide = opts.analysisMaxSide ?? env.ANALYSIS_MAX_SIDE;
+  const maxPixels = opts.maxPixels ?? env.MAX_IMAGE_PIXELS;
+  // failOn "error": truncated or corrupt pixel data fails the photo instead of
+  // producing a half-grey image; mere warnings (common in camera files) pass.
+  const open = () => sharp(input, { failOn: "error", limitInputPixels: maxPixels, sequentialRead: true });
+
+  let meta;
+  try {
+    // Header only (no pixels decoded), so no pixel limit yet: the check below names the numbers.
+    meta = await sharp(input, { limitInputPixels: false }).metadata();
+  } catch (err) {
+    throw imageErrorFrom(err);
+  }
+  if (!READABLE.has(meta.format)) throw new ImageError(`"${meta.format}" images are not supported.`);
+  if (meta.format === "heif" && meta.compression !== "av1") {
+    throw new ImageError("HEIC/HEIF photos cannot be decoded here; export them as JPEG.");
+  }
+  if (meta.width * meta.height > maxPixels) {
+    throw new ImageError(
+      `The image is ${mp(meta.width * meta.height)} megapixels; the limit is ${mp(maxPixels)} (a decompression bomb or a huge scan).`,
+    );
+  }
+  const { width, height } = meta.autoOrient;
+
+  // The single decode, straight to the analysis size: sharp asks libjpeg for a
+  // 1/2, 1/4 or 1/8 scale decode when the reduction allows it, so full-size
+  // pixels never exist in memory. Everything else comes from this buffer. The
+  // 1440 px preview is not made here (see renderPreview and
+  // docs/decisions/ingest-lazy-preview.md): it cost more than the decode itself.
+  let decoded: { data: Buffer; info: { width: number; height: number; channels: number } };
+  const exifPromise = readExif(input);
+  try {
+    let pipeline: Sharp = open()
+      .autoOrient()
+      .resize(analysisMaxSide, analysisMaxSide, { fit: "inside", withoutEnlargement: true });
+    if (meta.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" });
+    decoded = await pipeline.toColourspace("srgb").removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
+  } catch (err) {
+    await exifPromise.catch(() => undefined);
+    throw imageErrorFrom(err);
+  }
+
+  const raw = { width: decoded.info.width, height: decoded.info.height, channels: decoded.info.channels as 3 };
+  const inside = (side: number) => ({ width: side, height: side, fit: "inside" as const, withoutEnlargement: true });
+  // Thumbnail-size RGB once; the thumbnail, metrics and hash all read it.
+  const [analysisJpeg, thumb, exif] = await Promise.all([
+    sharp(decoded.data, { raw }).jpeg({ quality: 85 }).toBuffer(),
+    sharp(decoded.data, { raw }).resize(inside(THUMB_SIDE)).raw().toBuffer({ resolveWithObject: true }),
+    exifPromise,
+  ]);
+  const small = { width: thumb.info.width, height: thumb.info.height, channels: thumb.info.channels as 3 };
+  const grey = toGrey(thumb.data, small.channels);
+  const [thumbnailWebp, hashGrey] = await Promise.all([
+    sharp(thumb.data, { raw: small }).webp({ quality: 75, effort: 0 }).toBuffer(),
+    sharp(grey, { raw: { width: small.width, height: small.height, channels: 1 } })
+      .resize(PHASH_SIZE, PHASH_SIZE, { fit: "fill" })
+      .toColourspace("b-w")
+      .raw()
+      .toBuffer(),
+  ]);
+
+  return {
+    format: meta.format === "heif" ? "avif" : meta.format,
+    width,
+    height,
+    aspect: width / height,
+    analysisJpeg,
+    thumbnailWebp,
+    phash: phashFromGrey(hashGrey),
+    sharpness: laplacianVariance(grey, small.width, small.height),
+    brightness: meanBrightness(grey),
+    dominantColors: dominantColors(thumb.data, small.channels),
+    exif,
+  };
+}
+
+const mp = (pixels: number) => (pixels / 1e6).toFixed(1);

@@ -1,0 +1,135 @@
+// npm run bench:images [-- --n 200 --mp 12]
+// Times, in one run and on the same files with the same parallelism (one image
+// per core), (a) bare sharp: decode + resize to the analysis size + JPEG, and
+// (b) the project's full pipeline (processImage). Prints images/s for both,
+// their ratio and peak RSS. Test images are generated once into a cache folder,
+// in a child process, outside the timing and outside this process's RSS.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, renameSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import sharp from "sharp";
+import { processImage, renderPreview } from "@/lib/images";
+import { configureSharp } from "@/lib/images/sharp";
+import { getEnv } from "@/lib/env";
+
+const { values } = parseArgs({
+  options: {
+    n: { type: "string", default: "200" },
+    mp: { type: "string", default: "12" },
+    parallel: { type: "string" },
+    generate: { type: "string" }, // internal: child process generating into this folder
+  },
+});
+const n = Number(values.n);
+const megapixels = Number(values.mp);
+const width = Math.round(Math.sqrt((megapixels * 1e6 * 4) / 3));
+const height = Math.round((width * 3) / 4);
+
+/** Photo-like content: smooth random blobs (upscaled coarse noise) plus fine grain, JPEG q90. */
+async function generateOne(file: string, seed: number): Promise<void> {
+  const coarse = await sharp({
+    create: { width: 24 + (seed % 17), height: 18 + (seed % 13), channels: 3, noise: { type: "gaussian", mean: 120 + (seed % 40), sigma: 60 } },
+  })
+    .png()
+    .toBuffer();
+  const grain = await sharp({ create: { width, height, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 10 } } })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
+  const tmp = `${file}.tmp`;
+  await sharp(coarse)
+    .resize(width, height, { kernel: "cubic" })
+    .composite([{ input: grain, blend: "overlay" }])
+    .jpeg({ quality: 90 })
+    .withExif({ IFD0: { Make: "BenchCam", Model: `B${seed}` } })
+    .toFile(tmp);
+  renameSync(tmp, file);
+}
+
+async function pool<T>(items: T[], parallel: number, fn: (item: T) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: parallel }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+async function generate(dir: string): Promise<void> {
+  sharp.concurrency(1);
+  const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !existsSync(path.join(dir, name(i))));
+  let done = 0;
+  await pool(missing, os.availableParallelism(), async (i) => {
+    await generateOne(path.join(dir, name(i)), i);
+    if (++done % 20 === 0) process.stdout.write(`  generated ${done}/${missing.length}\n`);
+  });
+}
+const name = (i: number) => `img-${String(i).padStart(4, "0")}.jpg`;
+
+/** Peak resident memory while fn runs, sampled every 20 ms (and at the end). */
+async function timed(label: string, fn: () => Promise<void>): Promise<{ seconds: number; peakRssMb: number }> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
+  const start = process.hrtime.bigint();
+  try {
+    await fn();
+  } finally {
+    clearInterval(timer);
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  peak = Math.max(peak, process.memoryUsage.rss());
+  console.log(`  ${label.padEnd(10)} ${seconds.toFixed(2)} s`);
+  return { seconds, peakRssMb: peak / 1024 / 1024 };
+}
+
+async function main(): Promise<void> {
+  if (values.generate) return generate(values.generate);
+  const dir = path.join(os.tmpdir(), `insta-bench-images-${megapixels}mp`);
+  mkdirSync(dir, { recursive: true });
+  const have = new Set(readdirSync(dir));
+  if (Array.from({ length: n }, (_, i) => name(i)).some((f) => !have.has(f))) {
+    console.log(`Generating ${n} ${megapixels}-megapixel JPEGs into ${dir} (once; not timed)...`);
+    const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, "--n", String(n), "--mp", String(megapixels), "--generate", dir], {
+      stdio: "inherit",
+    });
+    if (r.status !== 0) throw new Error("generation failed");
+  }
+  const files = Array.from({ length: n }, (_, i) => path.join(dir, name(i)));
+  const parallel = Number(values.parallel ?? os.availableParallelism());
+  const side = getEnv().ANALYSIS_MAX_SIDE;
+  configureSharp(); // the project's sharp settings apply to both sides
+  console.log(`${n} images, ${width}x${height}, parallel ${parallel}, sharp.concurrency ${sharp.concurrency()}, analysis side ${side}`);
+
+  const bare = (file: string) =>
+    sharp(file, { failOn: "error" }).autoOrient().resize(side, side, { fit: "inside", withoutEnlargement: true }).jpeg({ quality: 85 }).toBuffer();
+  const full = (file: string) => processImage(file);
+
+  // Warm both code paths, then interleave two rounds so drift on a shared machine hits both alike.
+  await pool(files.slice(0, parallel * 2), parallel, bare);
+  await pool(files.slice(0, parallel * 2), parallel, full);
+  const a = { seconds: 0, peakRssMb: 0 };
+  const b = { seconds: 0, peakRssMb: 0 };
+  for (let round = 1; round <= 2; round++) {
+    const ra = await timed(`bare #${round}`, () => pool(files, parallel, bare));
+    const rb = await timed(`pipeline #${round}`, () => pool(files, parallel, full));
+    a.seconds += ra.seconds;
+    b.seconds += rb.seconds;
+    a.peakRssMb = Math.max(a.peakRssMb, ra.peakRssMb);
+    b.peakRssMb = Math.max(b.peakRssMb, rb.peakRssMb);
+  }
+  // For the record: what rendering every 1440 px preview eagerly would add (the app renders them lazily).
+  const rc = await timed("pipeline+preview", () => pool(files, parallel, (f) => Promise.all([processImage(f), renderPreview(f)])));
+  const ipsA = (2 * n) / a.seconds;
+  const ipsB = (2 * n) / b.seconds;
+  console.log(`(c) pipeline + eager 1440 px WebP preview: ${(n / rc.seconds).toFixed(1)} images/s (not the app's path; previews are lazy)`);
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  console.log(`(a) bare sharp decode+resize: ${ipsA.toFixed(1)} images/s, peak RSS ${a.peakRssMb.toFixed(0)} MB`);
+  console.log(`(b) full pipeline:            ${ipsB.toFixed(1)} images/s, peak RSS ${b.peakRssMb.toFixed(0)} MB`);
+  console.log(`ratio pipeline/bare: ${(ipsB / ipsA).toFixed(2)} (bar >= 0.9); process max RSS ${maxRssMb.toFixed(0)} MB (bar < 400)`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
