@@ -1,0 +1,221 @@
+// Albums kept current, best picks, keepers, human edits and the results query,
+// against the real Postgres.
+import { randomBytes } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import type { StoredAnalysis } from "@/lib/llama/types";
+import {
+  addPhotosToAlbum,
+  chooseKeeper,
+  createAlbum,
+  getAlbum,
+  getPhotoDetail,
+  listAlbums,
+  listDuplicateGroups,
+  listSetPhotos,
+  photoQuerySchema,
+  refreshSetOrganization,
+  reorderAlbum,
+  updatePhotoEdits,
+} from "@/lib/organize";
+
+const box = { x: 0, y: 0, width: 1, height: 1 };
+function aiResult(category: StoredAnalysis extends infer T ? (T extends { source: "ai" } ? T["category"] : never) : never, score: number, tags: string[] = []): StoredAnalysis {
+  return {
+    source: "ai",
+    description: `a ${category} photo`,
+    category,
+    tags,
+    quality: { score, reason: "ok" },
+    instagram: { score, reason: "ok" },
+    caption: `model caption ${score}`,
+    hashtags: ["#model"],
+    altText: "alt",
+    crops: { "4:5": box, "1:1": box, "1.91:1": box },
+    problems: [],
+  };
+}
+
+async function fixture() {
+  const suffix = randomBytes(4).toString("hex");
+  const user = await db().user.create({ data: { email: `o-${suffix}@example.test`, name: "Olga", passwordHash: "x" } });
+  const team = await db().team.create({ data: { name: `team ${suffix}` } });
+  await db().membership.create({ data: { teamId: team.id, userId: user.id, role: "OWNER" } });
+  const set = await db().photoSet.create({ data: { teamId: team.id, name: "Trip", createdById: user.id } });
+  let i = 0;
+  /** An analysed photo, as the engine leaves it. */
+  async function photo(result: StoredAnalysis | null, extra: Partial<{ duplicateGroupId: string; sharpness: number; takenAt: Date; state: "ANALYZED" | "QUEUED" | "FAILED" }> = {}) {
+    const contentHash = randomBytes(32).toString("hex");
+    const analysis = result
+      ? await db().analysisCache.create({
+          data: { teamId: team.id, contentHash, provider: "llama", model: "m", promptVersion: "v1", result: result as object },
+        })
+      : null;
+    return db().photo.create({
+      data: {
+        setId: set.id,
+        teamId: team.id,
+        contentHash,
+        originalName: `IMG_${String(++i).padStart(4, "0")}.jpg`,
+        mimeType: "image/jpeg",
+        sizeBytes: 1000,
+        width: 4000,
+        height: 3000,
+        state: extra.state ?? (result ? "ANALYZED" : "QUEUED"),
+        analysisId: analysis?.id ?? null,
+        category: result?.source === "ai" ? result.category : null,
+        qualityScore: result?.quality.score ?? null,
+        instagramScore: result?.source === "ai" ? result.instagram.score : null,
+        duplicateGroupId: extra.duplicateGroupId ?? null,
+        sharpness: extra.sharpness ?? null,
+        takenAt: extra.takenAt ?? null,
+      },
+    });
+  }
+  return { user, team, set, photo };
+}
+
+async function code(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+    return "ok";
+  } catch (err) {
+    if (err instanceof AppError) return err.code;
+    throw err;
+  }
+}
+
+describe("albums kept current", () => {
+  it("makes one album per category and Best picks, idempotently", async () => {
+    const f = await fixture();
+    const a = await f.photo(aiResult("food", 9));
+    const b = await f.photo(aiResult("food", 6));
+    const c = await f.photo(aiResult("landscape", 7));
+    await f.photo(null); // still queued: in no album
+    const first = await refreshSetOrganization(f.set.id);
+    expect(first.albumsWritten).toBe(3);
+    expect(await refreshSetOrganization(f.set.id)).toEqual({ albumsWritten: 0, albumsDeleted: 0, keepersUpdated: 0 });
+
+    const albums = await listAlbums(f.team.id, f.set.id);
+    expect(albums.map((x) => [x.kind, x.name, x.photoCount])).toEqual([
+      ["BEST", "Best picks", 3],
+      ["CATEGORY", "Food", 2],
+      ["CATEGORY", "Landscape", 1],
+    ]);
+    const best = await getAlbum(f.team.id, albums[0]!.id);
+    expect(best.photos.map((p) => p.id)).toEqual([a.id, c.id, b.id]);
+    expect(best.coverPhotoId).toBe(a.id);
+    expect(best.photos[0]!.caption).toBe("model caption 9");
+  });
+
+  it("follows a person's category edit, and a re-analysis never overwrites the edit", async () => {
+    const f = await fixture();
+    const p = await f.photo(aiResult("food", 8));
+    await refreshSetOrganization(f.set.id);
+    await updatePhotoEdits(f.team.id, p.id, { category: "travel", caption: "My words", hashtags: "trip, #Summer" });
+    await refreshSetOrganization(f.set.id);
+    const names = (await listAlbums(f.team.id, f.set.id)).map((x) => x.name);
+    expect(names).toContain("Travel");
+    expect(names).not.toContain("Food"); // emptied and unshared: removed
+
+    // The engine re-analyses: a new cache row and new copied columns.
+    const again = await db().analysisCache.create({
+      data: { teamId: f.team.id, contentHash: p.contentHash, provider: "llama", model: "m2", promptVersion: "v2", result: aiResult("food", 5) as object },
+    });
+    await db().photo.update({ where: { id: p.id }, data: { analysisId: again.id, category: "food", instagramScore: 5 } });
+    const d = await getPhotoDetail(f.team.id, p.id);
+    expect(d.effective).toMatchObject({ caption: "My words", hashtags: ["#trip", "#Summer"], category: "travel" });
+    expect(d.analysis?.source === "ai" && d.analysis.caption).toBe("model caption 5");
+
+    // Clearing an edit goes back to the model's answer.
+    await updatePhotoEdits(f.team.id, p.id, { caption: null, hashtags: null, category: null });
+    expect((await getPhotoDetail(f.team.id, p.id)).effective).toMatchObject({ caption: "model caption 5", category: "food" });
+  });
+
+  it("keeps a hand-made order and appends photos that arrive later", async () => {
+    const f = await fixture();
+    const a = await f.photo(aiResult("food", 9));
+    const b = await f.photo(aiResult("food", 8));
+    const c = await f.photo(aiResult("food", 7));
+    const best = (await listAlbums(f.team.id, f.set.id)).find((x) => x.kind === "BEST")!;
+    await reorderAlbum(f.team.id, best.id, [c.id, a.id, b.id]);
+    const d = await f.photo(aiResult("food", 9.5));
+    await refreshSetOrganization(f.set.id);
+    expect((await getAlbum(f.team.id, best.id)).photos.map((p) => p.id)).toEqual([c.id, a.id, b.id, d.id]);
+    // a reorder must name exactly the album's members
+    expect(await code(reorderAlbum(f.team.id, best.id, [a.id, b.id]))).toBe("conflict");
+  });
+
+  it("suggests a keeper per duplicate group, and Best picks follow a person's choice", async () => {
+    const f = await fixture();
+    const group = await db().duplicateGroup.create({ data: { setId: f.set.id } });
+    const sharp = await f.photo(aiResult("food", 8), { duplicateGroupId: group.id, sharpness: 9 });
+    const soft = await f.photo(aiResult("food", 8), { duplicateGroupId: group.id, sharpness: 2 });
+    await f.photo(aiResult("food", 5));
+    const groups = await listDuplicateGroups(f.team.id, f.set.id);
+    expect(groups).toHaveLength(1);
+    expect(groups[0]).toMatchObject({ keeperPhotoId: sharp.id, keeperChosen: false });
+    let best = (await listAlbums(f.team.id, f.set.id)).find((x) => x.kind === "BEST")!;
+    expect((await getAlbum(f.team.id, best.id)).photos.map((p) => p.id)).toContain(sharp.id);
+
+    await chooseKeeper(f.team.id, group.id, soft.id);
+    expect(await db().duplicateGroup.findUniqueOrThrow({ where: { id: group.id } })).toMatchObject({ keeperPhotoId: soft.id, keeperChosen: true });
+    best = (await listAlbums(f.team.id, f.set.id)).find((x) => x.kind === "BEST")!;
+    const ids = (await getAlbum(f.team.id, best.id)).photos.map((p) => p.id);
+    expect(ids).toContain(soft.id);
+    expect(ids).not.toContain(sharp.id);
+    // the suggestion no longer overrides the person's choice
+    await refreshSetOrganization(f.set.id);
+    expect((await db().duplicateGroup.findUniqueOrThrow({ where: { id: group.id } })).keeperPhotoId).toBe(soft.id);
+  });
+
+  it("custom albums and carousels: team-scoped, at most 10 slides, computed albums refuse manual members", async () => {
+    const f = await fixture();
+    const other = await fixture();
+    const photos = await Promise.all(Array.from({ length: 11 }, (_, i) => f.photo(aiResult("food", i))));
+    const foreign = await other.photo(aiResult("food", 5));
+    const ids = photos.map((p) => p.id);
+    expect(await code(createAlbum(f.team.id, { name: "x", kind: "CAROUSEL", photoIds: ids, suggestOrder: false }))).toBe("bad_request");
+    const car = await createAlbum(f.team.id, { name: "Carousel", kind: "CAROUSEL", setId: f.set.id, photoIds: ids, suggestOrder: true });
+    const view = await getAlbum(f.team.id, car.id);
+    expect(view.photos).toHaveLength(10);
+    expect(view.photos[0]!.id).toBe(photos[10]!.id); // best score is the cover
+    expect(view.coverPhotoId).toBe(photos[10]!.id);
+    expect(await code(addPhotosToAlbum(f.team.id, car.id, [photos[0]!.id]))).toBe("bad_request");
+    expect(await code(createAlbum(f.team.id, { name: "y", kind: "CUSTOM", photoIds: [foreign.id], suggestOrder: false }))).toBe("not_found");
+    expect(await code(getAlbum(other.team.id, car.id))).toBe("not_found");
+    const food = (await listAlbums(f.team.id, f.set.id)).find((x) => x.kind === "CATEGORY")!;
+    expect(await code(addPhotosToAlbum(f.team.id, food.id, [ids[0]!]))).toBe("conflict");
+  });
+});
+
+describe("results query", () => {
+  it("filters, sorts and pages in SQL", async () => {
+    const f = await fixture();
+    const group = await db().duplicateGroup.create({ data: { setId: f.set.id } });
+    const a = await f.photo(aiResult("food", 9, ["pasta"]), { duplicateGroupId: group.id, takenAt: new Date("2026-01-02") });
+    const b = await f.photo(aiResult("food", 4), { duplicateGroupId: group.id, takenAt: new Date("2026-01-01") });
+    const c = await f.photo(aiResult("landscape", 7, ["pasta", "hill"]));
+    const q = await f.photo(null);
+    await updatePhotoEdits(f.team.id, c.id, { category: "food" });
+    const list = async (params: Record<string, string>) =>
+      (await listSetPhotos(f.team.id, f.set.id, photoQuerySchema.parse(params))).items.map((p) => p.id);
+
+    expect(await list({})).toEqual([a.id, c.id, b.id, q.id]); // Instagram score, unscored last
+    expect(await list({ category: "food" })).toEqual([a.id, c.id, b.id]); // c by a person's edit
+    expect(await list({ category: "landscape" })).toEqual([]);
+    expect(await list({ tag: "pasta" })).toEqual([a.id, c.id]);
+    expect(await list({ minScore: "5", maxScore: "8" })).toEqual([c.id]);
+    expect(await list({ state: "QUEUED" })).toEqual([q.id]);
+    expect(await list({ duplicates: "1" })).toEqual([a.id, b.id]);
+    expect(await list({ sort: "takenAt" })).toEqual([b.id, a.id, c.id, q.id]);
+    const page2 = await listSetPhotos(f.team.id, f.set.id, photoQuerySchema.parse({ page: "2", pageSize: "3" }));
+    expect(page2).toMatchObject({ total: 4, pages: 2, page: 2 });
+    expect(page2.items.map((p) => p.id)).toEqual([q.id]);
+    // another team sees nothing of this set
+    const other = await fixture();
+    expect((await listSetPhotos(other.team.id, f.set.id, photoQuerySchema.parse({}))).total).toBe(0);
+    expect(await code(getPhotoDetail(other.team.id, a.id))).toBe("not_found");
+  });
+});
