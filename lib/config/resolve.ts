@@ -87,7 +87,8 @@ function fromText(def: KeyDef, raw: string): unknown {
   switch (def.type.kind) {
     case "int":
     case "number":
-      return raw.trim() === "" ? raw : Number(raw);
+      // Text that is not a number stays text, so the message shows what was given.
+      return raw.trim() === "" || Number.isNaN(Number(raw)) ? raw : Number(raw);
     case "bool":
       return raw === "1" || raw === "true" ? true : raw === "0" || raw === "false" ? false : raw;
     case "enum":
