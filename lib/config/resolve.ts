@@ -41,7 +41,7 @@ export interface ResolveOptions {
   preset?: string;
   flags?: ConfigFlags;
   /** Environment to read (tests pass their own); defaults to the validated process environment. */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
 }
 
 /** File keys that choose a layer rather than set a value. */
