@@ -45,3 +45,6 @@ export {
   type PhotoEdit,
 } from "./photos";
 export { exportSetToDirectory } from "@/lib/export/directory";
+export { setRunStatus, reanalysePhoto, type RunAction } from "./run-control";
+export { providerStatus, LOCAL_ONLY_MESSAGE, type ProviderStatus } from "./provider-status";
+export { dashboardProgress, type DashboardProgress } from "./dashboard";

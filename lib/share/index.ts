@@ -13,3 +13,5 @@ export {
   type CreatedShare,
   type ResolvedShare,
 } from "./links";
+export { sharedImageResponse, type SharedImageKind } from "./image-response";
+export { sharedAlbumView, type SharedAlbum } from "./view";

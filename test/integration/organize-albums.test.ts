@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
-import type { StoredAnalysis } from "@/lib/llama/types";
+import type { Category, StoredAnalysis } from "@/lib/llama/types";
 import {
   addPhotosToAlbum,
   chooseKeeper,
@@ -21,7 +21,7 @@ import {
 } from "@/lib/organize";
 
 const box = { x: 0, y: 0, width: 1, height: 1 };
-function aiResult(category: StoredAnalysis extends infer T ? (T extends { source: "ai" } ? T["category"] : never) : never, score: number, tags: string[] = []): StoredAnalysis {
+function aiResult(category: Category, score: number, tags: string[] = []): StoredAnalysis {
   return {
     source: "ai",
     description: `a ${category} photo`,

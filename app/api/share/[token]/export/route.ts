@@ -1,0 +1,11 @@
+// GET /api/share/:token/export?ratio=4:5 - the shared album as a ZIP, when the link allows downloads (public)
+import { notFound } from "@/lib/errors";
+import { zipResponse } from "@/lib/export/response";
+import { route } from "@/lib/http";
+import { resolveShare, shareCookieName, shareUnlocked } from "@/lib/share";
+
+export const GET = route<{ token: string }>(async (req, { token }) => {
+  const share = await resolveShare(token);
+  if (!share.allowDownload || !shareUnlocked(share, req.cookies.get(shareCookieName(share.id))?.value)) throw notFound();
+  return zipResponse(req, share.teamId, { albumId: share.albumId });
+});

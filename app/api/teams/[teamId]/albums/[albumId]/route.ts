@@ -1,0 +1,35 @@
+// GET /api/teams/:teamId/albums/:albumId - the album with its photos in order (viewer+)
+// PATCH /api/teams/:teamId/albums/:albumId - { name? } | { order: photoIds } | { suggestOrder: true } (member+)
+// DELETE /api/teams/:teamId/albums/:albumId - a custom album or carousel (member+)
+import { z } from "zod";
+import { readJson, route } from "@/lib/http";
+import { applySuggestedOrder, deleteAlbum, getAlbum, renameAlbum, reorderAlbum } from "@/lib/organize";
+import { requireTeamRole } from "@/lib/teams";
+
+type P = { teamId: string; albumId: string };
+
+export const GET = route<P>(async (_req, { teamId, albumId }) => {
+  await requireTeamRole(teamId, "VIEWER");
+  return getAlbum(teamId, albumId);
+});
+
+const patch = z.object({
+  name: z.string().trim().min(1).max(80).optional(),
+  order: z.array(z.string().min(1).max(40)).max(10_000).optional(),
+  suggestOrder: z.literal(true).optional(),
+});
+
+export const PATCH = route<P>(async (req, { teamId, albumId }) => {
+  await requireTeamRole(teamId, "MEMBER");
+  const b = await readJson(req, patch);
+  if (b.name) await renameAlbum(teamId, albumId, b.name);
+  if (b.order) await reorderAlbum(teamId, albumId, b.order);
+  if (b.suggestOrder) await applySuggestedOrder(teamId, albumId);
+  return getAlbum(teamId, albumId, { refresh: false });
+});
+
+export const DELETE = route<P>(async (_req, { teamId, albumId }) => {
+  await requireTeamRole(teamId, "MEMBER");
+  await deleteAlbum(teamId, albumId);
+  return { ok: true };
+});

@@ -1,0 +1,41 @@
+// GET /api/teams/:teamId/sets/:setId/analysis - live progress of the set (viewer+)
+// POST /api/teams/:teamId/sets/:setId/analysis - start|pause|resume|cancel|retry-failed|analyse-skipped (member+)
+import { z } from "zod";
+import { requeueFailed, requeueSkipped } from "@/lib/analysis";
+import { db } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { readJson, route } from "@/lib/http";
+import { dashboardProgress, setRunStatus } from "@/lib/organize";
+import { requireTeamRole } from "@/lib/teams";
+
+type P = { teamId: string; setId: string };
+
+export const GET = route<P>(async (_req, { teamId, setId }) => {
+  await requireTeamRole(teamId, "VIEWER");
+  return dashboardProgress(teamId, setId);
+});
+
+const body = z.object({
+  action: z.enum(["start", "pause", "resume", "cancel", "retry-failed", "analyse-skipped"]),
+});
+
+export const POST = route<P>(async (req, { teamId, setId }) => {
+  await requireTeamRole(teamId, "MEMBER");
+  const { action } = await readJson(req, body);
+  switch (action) {
+    case "start":
+    case "pause":
+    case "resume":
+    case "cancel":
+      return { status: await setRunStatus(teamId, setId, action) };
+    case "retry-failed":
+    case "analyse-skipped": {
+      const set = await db().photoSet.findFirst({ where: { id: setId, teamId }, select: { id: true } });
+      if (!set) throw notFound("Photo set not found");
+      const requeued = action === "retry-failed" ? await requeueFailed(setId) : await requeueSkipped(setId);
+      // A cancelled or paused set would never pick them up: retrying means "run".
+      const status = requeued ? await setRunStatus(teamId, setId, "start") : undefined;
+      return { requeued, status };
+    }
+  }
+});

@@ -1,0 +1,26 @@
+// A streamed ZIP download as a route answer: the body is archiver's stream,
+// rendered entry by entry while the browser reads; a closed tab stops it.
+import { Readable } from "node:stream";
+import type { NextRequest } from "next/server";
+import { z } from "zod";
+import { INSTAGRAM_RATIOS } from "@/lib/llama/types";
+import { storage } from "@/lib/storage";
+import { exportEntries } from "./entries";
+import { loadExportPlan, safeName, type ExportTarget } from "./plan";
+import { zipStream } from "./zip";
+
+const ratioSchema = z.enum(INSTAGRAM_RATIOS).catch("4:5");
+
+export async function zipResponse(req: NextRequest, teamId: string, target: ExportTarget): Promise<Response> {
+  const ratio = ratioSchema.parse(req.nextUrl.searchParams.get("ratio") ?? "4:5");
+  const plan = await loadExportPlan(teamId, target, ratio);
+  const stream = zipStream(exportEntries(plan, (hash) => storage().get(hash, "original")), req.signal);
+  const name = `${safeName(plan.title, "export")} (${ratio.replace(":", "x")}).zip`;
+  return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
+    headers: {
+      "content-type": "application/zip",
+      "content-disposition": `attachment; filename="${name.replace(/[^\x20-\x7e]/g, "_").replace(/"/g, "")}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+      "cache-control": "no-store",
+    },
+  });
+}

@@ -1,0 +1,93 @@
+// The dashboard's one poll (about once a second): state counts, the live run
+// (speed, ETA, success rate, rate-limit state) and who analyses. Built on the
+// engine's getSetProgress (one GROUP BY + one row); when the count of analysed
+// photos moved since the last poll it also refreshes the set's albums, which
+// is how albums follow results while a run goes on.
+import { getSetProgress, type StateCounts } from "@/lib/analysis";
+import { db, type RunStatus, type SetStatus } from "@/lib/db";
+import { notFound } from "@/lib/errors";
+import { providerStatus, type ProviderStatus } from "./provider-status";
+import { refreshIfAnalysedChanged } from "./refresh";
+
+export interface DashboardProgress {
+  setId: string;
+  status: SetStatus;
+  counts: StateCounts;
+  total: number;
+  /** Photos that reached an end state (analysed, skipped or failed). */
+  done: number;
+  percent: number;
+  run: {
+    status: RunStatus;
+    provider: string;
+    model: string;
+    imagesPerS: number;
+    etaS: number | null;
+    successRate: number | null;
+    requests: number;
+    rateLimited: number;
+    retries: number;
+    timeouts: number;
+    tokensUsed: number;
+    concurrency: number;
+    concurrencyLimit: number;
+    requestsPerS: number;
+    /** Share of the configured requests-per-minute budget in use (0..1), when known. */
+    budgetUsed: number | null;
+    backingOff: boolean;
+    latencyP50Ms: number | null;
+    latencyP95Ms: number | null;
+    lastError: string | null;
+    advice: string | null;
+    startedAt: Date;
+    finishedAt: Date | null;
+  } | null;
+  provider: ProviderStatus;
+}
+
+export async function dashboardProgress(teamId: string, setId: string): Promise<DashboardProgress> {
+  const set = await db().photoSet.findFirst({ where: { id: setId, teamId }, select: { status: true } });
+  if (!set) throw notFound("Photo set not found");
+  const p = await getSetProgress(setId);
+  const provider = providerStatus();
+  const done = p.counts.ANALYZED + p.counts.SKIPPED + p.counts.FAILED;
+  // Albums follow results; a failure here must not break the poll.
+  refreshIfAnalysedChanged(setId, p.counts.ANALYZED).catch((err: unknown) => console.error("[organize] refresh failed", err));
+  const r = p.run;
+  const ok = r ? r.analyzed + r.cached : 0;
+  return {
+    setId,
+    status: set.status,
+    counts: p.counts,
+    total: p.total,
+    done,
+    percent: p.total ? Math.floor((done / p.total) * 1000) / 10 : 0,
+    run: r
+      ? {
+          status: r.status,
+          provider: r.provider,
+          model: r.model,
+          imagesPerS: r.imagesPerS,
+          etaS: r.etaS,
+          successRate: ok + r.failed ? ok / (ok + r.failed) : null,
+          requests: r.requests,
+          rateLimited: r.rateLimited,
+          retries: r.retries,
+          timeouts: r.timeouts,
+          tokensUsed: r.tokensUsed,
+          concurrency: r.concurrency,
+          concurrencyLimit: r.concurrencyLimit,
+          requestsPerS: r.requestsPerS,
+          budgetUsed: provider.maxRequestsPerMinute ? Math.min(1, (r.requestsPerS * 60) / provider.maxRequestsPerMinute) : null,
+          backingOff: r.backingOff,
+          latencyP50Ms: r.latencyP50Ms,
+          latencyP95Ms: r.latencyP95Ms,
+          lastError: r.lastError,
+          advice: r.advice,
+          startedAt: r.startedAt,
+          finishedAt: r.finishedAt,
+        }
+      : null,
+    provider,
+  };
+}

@@ -1,0 +1,36 @@
+// What a visitor of a share link sees: the album's name, its photos in order
+// with their captions, and nothing else of the team (no team name, no set, no
+// scores, no other albums).
+import { getAlbum } from "@/lib/organize/albums";
+import type { ResolvedShare } from "./links";
+
+export interface SharedAlbum {
+  name: string;
+  allowDownload: boolean;
+  photos: {
+    id: string;
+    width: number | null;
+    height: number | null;
+    caption: string | null;
+    hashtags: string[];
+    altText: string | null;
+    crop45: { x: number; y: number; width: number; height: number } | null;
+  }[];
+}
+
+export async function sharedAlbumView(share: ResolvedShare): Promise<SharedAlbum> {
+  const a = await getAlbum(share.teamId, share.albumId);
+  return {
+    name: a.name,
+    allowDownload: share.allowDownload,
+    photos: a.photos.map((p) => ({
+      id: p.id,
+      width: p.width,
+      height: p.height,
+      caption: p.caption,
+      hashtags: p.hashtags,
+      altText: p.altText,
+      crop45: p.crop45,
+    })),
+  };
+}
