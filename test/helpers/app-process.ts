@@ -12,14 +12,14 @@ export interface AppProcess {
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
-export async function startApp(env: NodeJS.ProcessEnv, port: number, timeoutMs = 90_000): Promise<AppProcess> {
+export async function startApp(env: Record<string, string | undefined>, port: number, timeoutMs = 90_000): Promise<AppProcess> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
     [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
     {
       cwd: root,
-      env: { NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: baseUrl, ...env },
+      env: { NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: baseUrl, ...env, NODE_ENV: "production" },
       stdio: ["ignore", "pipe", "pipe"],
     },
   );
