@@ -3,8 +3,10 @@
 // separate `npm run worker` processes do it).
 import { ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { startImageWorker } from "@/lib/images/pipeline";
 
 export async function startServerBackground(): Promise<void> {
   await ensureMigrated();
   if (!getEnv().RUN_WORKERS) return;
+  startImageWorker();
 }
