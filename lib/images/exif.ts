@@ -11,7 +11,11 @@ export interface ExifFacts {
   gpsLon?: number;
 }
 
-const PICK = ["DateTimeOriginal", "CreateDate", "Make", "Model", "LensModel", "LensMake", "latitude", "longitude"];
+// exifr computes latitude/longitude only from the raw GPS tags, so those are picked too.
+const PICK = [
+  "DateTimeOriginal", "CreateDate", "Make", "Model", "LensModel",
+  "GPSLatitude", "GPSLatitudeRef", "GPSLongitude", "GPSLongitudeRef", "latitude", "longitude",
+];
 
 export async function readExif(input: Buffer | string): Promise<ExifFacts> {
   let raw: Record<string, unknown> | undefined;

@@ -35,8 +35,9 @@ export function meanBrightness(grey: Uint8Array): number {
 
 /**
  * The most common colours of an RGB(A) buffer as "#rrggbb", most common first.
- * Pixels are binned by their top 4 bits per channel; each reported colour is the
- * mean of its bin, and bins under 2% of the pixels are ignored.
+ * Pixels are binned by their top 3 bits per channel (512 bins); each reported
+ * colour is the mean of its bin. Bins under 1% of the pixels are left out,
+ * except the most common one, so a smooth gradient still yields a colour.
  */
 export function dominantColors(rgb: Uint8Array, channels: number, max = 5): string[] {
   const bins = new Map<number, { n: number; r: number; g: number; b: number }>();
@@ -46,7 +47,7 @@ export function dominantColors(rgb: Uint8Array, channels: number, max = 5): stri
     const r = rgb[i]!;
     const g = rgb[i + 1]!;
     const b = rgb[i + 2]!;
-    const key = ((r >> 4) << 8) | ((g >> 4) << 4) | (b >> 4);
+    const key = ((r >> 5) << 6) | ((g >> 5) << 3) | (b >> 5);
     const bin = bins.get(key);
     if (bin) {
       bin.n++;
@@ -59,8 +60,8 @@ export function dominantColors(rgb: Uint8Array, channels: number, max = 5): stri
   }
   const hex = (v: number) => Math.round(v).toString(16).padStart(2, "0");
   return [...bins.values()]
-    .filter((bin) => bin.n >= pixels * 0.02)
     .sort((a, b) => b.n - a.n)
+    .filter((bin, i) => i === 0 || bin.n >= pixels * 0.01)
     .slice(0, max)
     .map((bin) => `#${hex(bin.r / bin.n)}${hex(bin.g / bin.n)}${hex(bin.b / bin.n)}`);
 }

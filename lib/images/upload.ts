@@ -1,0 +1,66 @@
+// A multipart/form-data upload request -> ingestFile for each file part, read
+// straight off the request's body stream with busboy (nothing buffered whole).
+import busboy from "busboy";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { getEnv } from "@/lib/env";
+import { AppError, toErrorBody, type ErrorCode } from "@/lib/errors";
+import { ingestFile } from "./ingest";
+
+export type UploadResult =
+  | { name: string; ok: true; photoId: string; duplicate: boolean }
+  | { name: string; ok: false; status: number; code: ErrorCode; message: string };
+
+const MAX_FILES_PER_REQUEST = 500;
+
+export async function receiveUpload(req: Request, target: { teamId: string; setId: string }): Promise<UploadResult[]> {
+  const contentType = req.headers.get("content-type") ?? "";
+  if (!contentType.toLowerCase().startsWith("multipart/form-data")) {
+    throw new AppError("unsupported_media_type", "Send the photos as multipart/form-data.");
+  }
+  if (!req.body) throw new AppError("bad_request", "The upload has no body.");
+  const maxBytes = getEnv().MAX_UPLOAD_BYTES;
+  let parser: busboy.Busboy;
+  try {
+    // fileSize one byte over the limit: busboy truncates there and ingestFile
+    // sees that the file was larger than allowed.
+    parser = busboy({
+      headers: { "content-type": contentType },
+      limits: { fileSize: maxBytes + 1, files: MAX_FILES_PER_REQUEST, fields: 50, parts: MAX_FILES_PER_REQUEST + 50 },
+      defParamCharset: "utf8",
+    });
+  } catch {
+    throw new AppError("bad_request", "The multipart body is malformed (missing boundary).");
+  }
+
+  const results: Promise<UploadResult>[] = [];
+  const finished = new Promise<void>((resolve, reject) => {
+    parser.on("file", (_field, file, info) => {
+      const name = info.filename || "unnamed";
+      results.push(
+        ingestFile({ ...target, originalName: name, stream: file, maxBytes }).then(
+          (r): UploadResult => ({ name, ok: true, ...r }),
+          (err: unknown): UploadResult => {
+            file.resume(); // a refused file's remaining bytes are drained, not parsed
+            const { status, body } = toErrorBody(err);
+            return { name, ok: false, status, code: body.error.code, message: body.error.message };
+          },
+        ),
+      );
+    });
+    parser.on("filesLimit", () => reject(new AppError("payload_too_large", `At most ${MAX_FILES_PER_REQUEST} files per request.`)));
+    parser.on("error", (err: Error) => reject(new AppError("bad_request", `The upload was cut off or malformed (${err.message}).`)));
+    parser.on("close", () => resolve());
+  });
+  // pipeline() so a dropped connection errors the parser (and the file being written) instead of hanging.
+  const body = Readable.fromWeb(req.body as import("node:stream/web").ReadableStream<Uint8Array>);
+  await Promise.all([
+    pipeline(body, parser).catch((err: unknown) => {
+      throw err instanceof AppError ? err : new AppError("bad_request", "The upload was cut off before it finished.");
+    }),
+    finished,
+  ]);
+  const all = await Promise.all(results);
+  if (all.length === 0) throw new AppError("bad_request", "The upload contained no files.");
+  return all;
+}

@@ -1,0 +1,60 @@
+// The pure parts: Hamming distance, the DCT hash, and the pixel statistics.
+import { describe, expect, it } from "vitest";
+import { hammingDistance } from "@/lib/images";
+import { dominantColors, laplacianVariance, meanBrightness, toGrey } from "@/lib/images/metrics";
+import { PHASH_SIZE, phashFromGrey } from "@/lib/images/phash";
+
+const N = PHASH_SIZE;
+const image = (f: (x: number, y: number) => number) => Uint8Array.from({ length: N * N }, (_, i) => f(i % N, Math.floor(i / N)));
+
+describe("hammingDistance", () => {
+  it("counts differing bits", () => {
+    expect(hammingDistance("0000000000000000", "0000000000000000")).toBe(0);
+    expect(hammingDistance("ffffffffffffffff", "0000000000000000")).toBe(64);
+    expect(hammingDistance("8000000000000001", "0000000000000000")).toBe(2);
+    expect(hammingDistance("00000000000000F0", "00000000000000f1")).toBe(1);
+  });
+  it("refuses hashes of different lengths or non-hex", () => {
+    expect(() => hammingDistance("abc", "abcd")).toThrow();
+    expect(() => hammingDistance("zz", "00")).toThrow();
+  });
+});
+
+describe("phashFromGrey", () => {
+  // Rich in low frequencies, so no DCT coefficient sits on the median by accident.
+  const pattern = (x: number, y: number) => 110 + 40 * Math.sin(x / 3 + y / 5) + 30 * Math.cos(x / 7 - y / 2) + 20 * Math.sin((x * y) / 40);
+  const gradient = image(pattern);
+  it("is stable under a brightness shift and small noise", () => {
+    const brighter = image((x, y) => pattern(x, y) + 12 + ((x * 7 + y) % 3));
+    expect(hammingDistance(phashFromGrey(gradient), phashFromGrey(brighter))).toBeLessThanOrEqual(4);
+  });
+  it("differs for a different picture", () => {
+    const other = image((x, y) => ((x < N / 2) !== (y < N / 2) ? 230 : 20));
+    expect(hammingDistance(phashFromGrey(gradient), phashFromGrey(other))).toBeGreaterThan(16);
+  });
+  it("rejects a buffer of the wrong size", () => {
+    expect(() => phashFromGrey(new Uint8Array(10))).toThrow(/1024/);
+  });
+});
+
+describe("pixel statistics", () => {
+  it("Laplacian variance: zero for flat, high for a checkerboard", () => {
+    const flat = new Uint8Array(100).fill(128);
+    const checker = Uint8Array.from({ length: 100 }, (_, i) => ((i % 10) + Math.floor(i / 10)) % 2 ? 255 : 0);
+    expect(laplacianVariance(flat, 10, 10)).toBe(0);
+    expect(laplacianVariance(checker, 10, 10)).toBeGreaterThan(100_000);
+  });
+  it("brightness runs from 0 (black) to 1 (white)", () => {
+    expect(meanBrightness(new Uint8Array([0, 0]))).toBe(0);
+    expect(meanBrightness(new Uint8Array([255, 255]))).toBe(1);
+    expect(meanBrightness(new Uint8Array([0, 255]))).toBeCloseTo(0.5);
+  });
+  it("grey uses luma weights", () => {
+    expect([...toGrey(new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255]), 3)]).toEqual([76, 150, 29]);
+  });
+  it("dominant colours: most common first, rare ones left out", () => {
+    const px = (r: number, g: number, b: number, n: number) => Array.from({ length: n }, () => [r, g, b]).flat();
+    const rgb = Uint8Array.from([...px(250, 10, 10, 700), ...px(10, 10, 250, 295), ...px(10, 250, 10, 5)]);
+    expect(dominantColors(rgb, 3)).toEqual(["#fa0a0a", "#0a0afa"]);
+  });
+});
