@@ -1,0 +1,70 @@
+// The public page of a share link: the album's grid, photos and captions,
+// without an account and without anything else of the team. Unknown, expired
+// and revoked links are the ordinary 404; a password link asks first.
+import type { Metadata } from "next";
+import { cookies } from "next/headers";
+import { notFound } from "next/navigation";
+import { ensureMigrated } from "@/lib/db";
+import { AppError } from "@/lib/errors";
+import { gridObjectPosition } from "@/lib/organize/crops";
+import { recordShareView, resolveShare, shareCookieName, sharedAlbumView, shareUnlocked } from "@/lib/share";
+import { PasswordForm } from "./password-form";
+
+export const dynamic = "force-dynamic";
+// The token is in the URL: keep it out of search engines and Referer headers.
+export const metadata: Metadata = { robots: { index: false, follow: false }, referrer: "no-referrer", title: "Shared album" };
+
+export default async function SharedAlbumPage({ params }: { params: Promise<{ token: string }> }) {
+  const { token } = await params;
+  await ensureMigrated();
+  const share = await resolveShare(token).catch((err: unknown) => {
+    if (err instanceof AppError && err.code === "not_found") notFound();
+    throw err;
+  });
+  const jar = await cookies();
+  if (!shareUnlocked(share, jar.get(shareCookieName(share.id))?.value)) {
+    return <PasswordForm token={token} />;
+  }
+  const [album] = await Promise.all([sharedAlbumView(share), recordShareView(share.id)]);
+  const img = (id: string, kind: "thumb" | "preview") => `/api/share/${token}/photos/${id}/${kind}`;
+  return (
+    <div className="space-y-6" data-testid="shared-album">
+      <div className="flex flex-wrap items-end justify-between gap-3">
+        <div>
+          <p className="text-sm text-neutral-500">Shared album</p>
+          <h1 className="text-2xl font-semibold" data-testid="shared-album-name">{album.name}</h1>
+          <p className="text-sm text-neutral-500">{album.photos.length} photos</p>
+        </div>
+        {album.allowDownload && (
+          <a className="btn" href={`/api/share/${token}/export?ratio=4:5`} download data-testid="shared-download">
+            Download (Instagram 4:5)
+          </a>
+        )}
+      </div>
+      <ol className="mx-auto grid max-w-xl grid-cols-3 gap-0.5" data-testid="shared-grid">
+        {album.photos.map((p) => (
+          <li key={p.id} className="aspect-[3/4] overflow-hidden bg-neutral-100">
+            <a href={`#photo-${p.id}`}>
+              <img
+                src={img(p.id, "thumb")}
+                alt={p.altText ?? p.caption ?? ""}
+                loading="lazy"
+                className="h-full w-full object-cover"
+                style={{ objectPosition: p.width && p.height ? gridObjectPosition(p.crop45, p.width, p.height) : "50% 50%" }}
+              />
+            </a>
+          </li>
+        ))}
+      </ol>
+      <ul className="mx-auto max-w-2xl space-y-8">
+        {album.photos.map((p) => (
+          <li key={p.id} id={`photo-${p.id}`} className="space-y-2">
+            <img src={img(p.id, "preview")} alt={p.altText ?? p.caption ?? ""} loading="lazy" className="w-full rounded-md bg-neutral-100" />
+            {p.caption && <p className="whitespace-pre-wrap" data-testid="shared-caption">{p.caption}</p>}
+            {p.hashtags.length > 0 && <p className="text-sm text-sky-800">{p.hashtags.join(" ")}</p>}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

@@ -1,0 +1,143 @@
+"use client";
+// The profile-grid preview: 3 columns of 3:4 tiles, each centred where the
+// photo's 4:5 crop is. Reorder by dragging (HTML5 drag and drop) or with the
+// move buttons (keyboard and screen readers); every change is saved at once.
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState } from "react";
+import { api, ApiError } from "@/app/_components/api";
+
+export interface Tile {
+  id: string;
+  name: string;
+  caption: string | null;
+  aiAnalysed: boolean;
+  /** CSS object-position that centres the 3:4 tile on the 4:5 crop. */
+  position: string;
+}
+
+export function moveItem<T>(list: T[], from: number, to: number): T[] {
+  const next = [...list];
+  const [item] = next.splice(from, 1);
+  if (item === undefined) return list;
+  next.splice(Math.max(0, Math.min(to, next.length)), 0, item);
+  return next;
+}
+
+export function GridEditor({ teamId, albumId, kind, tiles: initial, canEdit }: { teamId: string; albumId: string; kind: string; tiles: Tile[]; canEdit: boolean }) {
+  const router = useRouter();
+  const [tiles, setTiles] = useState(initial);
+  const [dragFrom, setDragFrom] = useState<number | null>(null);
+  const [status, setStatus] = useState<string>("");
+
+  async function save(next: Tile[], announce: string) {
+    const before = tiles;
+    setTiles(next);
+    setStatus("Saving…");
+    try {
+      await api(`/api/teams/${teamId}/albums/${albumId}`, { method: "PATCH", body: { order: next.map((t) => t.id) } });
+      setStatus(`Saved. ${announce}`);
+    } catch (e) {
+      setTiles(before);
+      setStatus((e as Error).message);
+      if (e instanceof ApiError && e.status === 409) router.refresh();
+    }
+  }
+
+  async function suggest() {
+    setStatus("Ordering…");
+    try {
+      const a = await api<{ photos: { id: string }[] }>(`/api/teams/${teamId}/albums/${albumId}`, { method: "PATCH", body: { suggestOrder: true } });
+      const byId = new Map(tiles.map((t) => [t.id, t]));
+      setTiles(a.photos.flatMap((p) => byId.get(p.id) ?? []));
+      setStatus("Saved: best photo first as the cover, then in the order they were taken.");
+    } catch (e) {
+      setStatus((e as Error).message);
+    }
+  }
+
+  async function remove(id: string) {
+    await api(`/api/teams/${teamId}/albums/${albumId}/photos?photoId=${encodeURIComponent(id)}`, { method: "DELETE" });
+    setTiles(tiles.filter((t) => t.id !== id));
+  }
+
+  const handMade = kind === "CUSTOM" || kind === "CAROUSEL";
+  if (tiles.length === 0) return <p className="card text-neutral-600">This album has no photos yet.</p>;
+  return (
+    <section className="space-y-2">
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 className="text-lg font-semibold">Grid preview</h2>
+        {canEdit && kind === "CAROUSEL" && (
+          <button className="btn-secondary" onClick={() => void suggest()}>Suggested order</button>
+        )}
+      </div>
+      {canEdit && <p className="text-sm text-neutral-500">Drag a tile, or use its arrows, to reorder. The first tile is the newest post (top left).</p>}
+      <p className="text-sm text-neutral-600" role="status" aria-live="polite" data-testid="grid-status">{status}</p>
+      <ol className="mx-auto grid max-w-xl grid-cols-3 gap-0.5 bg-white" data-testid="grid-preview">
+        {tiles.map((t, i) => (
+          <li
+            key={t.id}
+            data-photo-id={t.id}
+            draggable={canEdit}
+            onDragStart={(e) => {
+              setDragFrom(i);
+              e.dataTransfer.effectAllowed = "move";
+              e.dataTransfer.setData("text/plain", t.id);
+            }}
+            onDragOver={(e) => {
+              if (dragFrom !== null) e.preventDefault();
+            }}
+            onDrop={(e) => {
+              e.preventDefault();
+              if (dragFrom !== null && dragFrom !== i) void save(moveItem(tiles, dragFrom, i), `${tiles[dragFrom]?.name} moved to position ${i + 1}.`);
+              setDragFrom(null);
+            }}
+            onDragEnd={() => setDragFrom(null)}
+            className={`group relative aspect-[3/4] overflow-hidden bg-neutral-100 ${dragFrom === i ? "opacity-40" : ""}`}
+          >
+            <Link href={`/t/${teamId}/photos/${t.id}`} draggable={false}>
+              <img
+                src={`/api/teams/${teamId}/photos/${t.id}/thumb`}
+                alt={t.caption ?? t.name}
+                draggable={false}
+                loading="lazy"
+                className="h-full w-full object-cover"
+                style={{ objectPosition: t.position }}
+              />
+            </Link>
+            {kind === "CAROUSEL" && i === 0 && (
+              <span className="absolute left-1 top-1 rounded bg-black/70 px-1 text-xs text-white">cover</span>
+            )}
+            {canEdit && (
+              <div className="absolute inset-x-0 bottom-0 flex justify-between bg-black/50 p-0.5 opacity-0 transition-opacity focus-within:opacity-100 group-hover:opacity-100">
+                <button
+                  type="button"
+                  className="rounded px-1.5 text-white hover:bg-white/20 disabled:opacity-30"
+                  aria-label={`Move ${t.name} earlier`}
+                  disabled={i === 0}
+                  onClick={() => void save(moveItem(tiles, i, i - 1), `${t.name} is now at position ${i}.`)}
+                >
+                  ←
+                </button>
+                {handMade && (
+                  <button type="button" className="rounded px-1.5 text-xs text-white hover:bg-white/20" aria-label={`Remove ${t.name} from the album`} onClick={() => void remove(t.id)}>
+                    remove
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className="rounded px-1.5 text-white hover:bg-white/20 disabled:opacity-30"
+                  aria-label={`Move ${t.name} later`}
+                  disabled={i === tiles.length - 1}
+                  onClick={() => void save(moveItem(tiles, i, i + 1), `${t.name} is now at position ${i + 2}.`)}
+                >
+                  →
+                </button>
+              </div>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,182 @@
+"use client";
+// Polls the progress endpoint about once a second (the next poll starts only
+// after the previous answer, so a slow server is never flooded) and offers
+// start / pause / resume / cancel and retries.
+import { useCallback, useEffect, useRef, useState } from "react";
+import { api } from "@/app/_components/api";
+import type { DashboardProgress } from "@/lib/organize/dashboard";
+
+type Progress = Omit<DashboardProgress, "run"> & {
+  run: (Omit<NonNullable<DashboardProgress["run"]>, "startedAt" | "finishedAt"> & { startedAt: string; finishedAt: string | null }) | null;
+};
+
+const POLL_MS = 1000;
+const STATES = ["UPLOADED", "PROCESSING", "QUEUED", "ANALYZING", "ANALYZED", "SKIPPED", "FAILED"] as const;
+const STATE_LABEL: Record<(typeof STATES)[number], string> = {
+  UPLOADED: "uploaded",
+  PROCESSING: "processing",
+  QUEUED: "queued",
+  ANALYZING: "analysing",
+  ANALYZED: "analysed",
+  SKIPPED: "skipped",
+  FAILED: "failed",
+};
+
+export function formatEta(s: number | null | undefined): string {
+  if (s === null || s === undefined || !Number.isFinite(s)) return "—";
+  if (s < 1) return "< 1s";
+  const m = Math.floor(s / 60);
+  const sec = Math.round(s % 60);
+  if (m >= 60) return `${Math.floor(m / 60)}h ${m % 60}m`;
+  return m ? `${m}m ${sec}s` : `${sec}s`;
+}
+
+const pct = (v: number | null | undefined) => (v === null || v === undefined ? "—" : `${Math.round(v * 100)}%`);
+
+export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: string; canEdit: boolean }) {
+  const url = `/api/teams/${teamId}/sets/${setId}/analysis`;
+  const [p, setP] = useState<Progress | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const stopped = useRef(false);
+
+  const load = useCallback(async () => {
+    try {
+      setP(await api<Progress>(url));
+      setError(null);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  }, [url]);
+
+  useEffect(() => {
+    stopped.current = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const tick = async () => {
+      await load();
+      if (!stopped.current) timer = setTimeout(() => void tick(), POLL_MS);
+    };
+    void tick();
+    return () => {
+      stopped.current = true;
+      if (timer) clearTimeout(timer);
+    };
+  }, [load]);
+
+  async function act(action: string) {
+    setBusy(true);
+    try {
+      await api(url, { body: { action } });
+      await load();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (!p) return <p className="text-neutral-500">{error ?? "Loading progress…"}</p>;
+  const r = p.run;
+  const running = p.status === "RUNNING" || (p.status === "IDLE" && (p.counts.QUEUED > 0 || p.counts.ANALYZING > 0));
+  return (
+    <div className="space-y-4" data-testid="dashboard">
+      {p.provider.message && (
+        <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" role="status" data-testid="local-only">
+          {p.provider.message}
+        </p>
+      )}
+      {error && <p className="text-sm text-red-700" role="alert">{error}</p>}
+
+      <section className="card space-y-3">
+        <div className="flex flex-wrap items-baseline justify-between gap-2">
+          <h2 className="text-lg font-semibold">
+            Progress <span className="text-neutral-500" data-testid="progress-percent">{p.percent}%</span>
+          </h2>
+          <span className="rounded bg-neutral-100 px-2 py-0.5 text-xs uppercase tracking-wide" data-testid="set-status">
+            {p.status.toLowerCase()}
+          </span>
+        </div>
+        <div
+          className="h-3 w-full overflow-hidden rounded-full bg-neutral-200"
+          role="progressbar"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={p.percent}
+          aria-label="Analysis progress"
+        >
+          <div className="h-full bg-brand-500 transition-[width] duration-500" style={{ width: `${p.percent}%` }} />
+        </div>
+        <p className="text-sm text-neutral-600" data-testid="progress-done">
+          {p.done} of {p.total} photos done
+        </p>
+        <ul className="flex flex-wrap gap-2 text-xs" data-testid="state-counts">
+          {STATES.map((s) => (
+            <li key={s} className="rounded-full border border-neutral-200 px-2 py-0.5" data-state={s}>
+              {STATE_LABEL[s]} <strong>{p.counts[s]}</strong>
+            </li>
+          ))}
+        </ul>
+        {canEdit && (
+          <div className="flex flex-wrap gap-2">
+            {p.status === "PAUSED" ? (
+              <button className="btn" disabled={busy} onClick={() => void act("resume")}>Resume</button>
+            ) : p.status === "RUNNING" ? (
+              <button className="btn-secondary" disabled={busy} onClick={() => void act("pause")}>Pause</button>
+            ) : (
+              <button className="btn" disabled={busy} onClick={() => void act("start")}>Start</button>
+            )}
+            {(p.status === "RUNNING" || p.status === "PAUSED" || running) && (
+              <button className="btn-danger" disabled={busy} onClick={() => void act("cancel")}>Cancel</button>
+            )}
+            {p.counts.FAILED > 0 && (
+              <button className="btn-secondary" disabled={busy} onClick={() => void act("retry-failed")}>
+                Retry {p.counts.FAILED} failed
+              </button>
+            )}
+            {p.counts.SKIPPED > 0 && (
+              <button className="btn-secondary" disabled={busy} onClick={() => void act("analyse-skipped")}>
+                Analyse {p.counts.SKIPPED} skipped anyway
+              </button>
+            )}
+          </div>
+        )}
+      </section>
+
+      <section className="card">
+        <h2 className="mb-2 text-lg font-semibold">Analysis run</h2>
+        {!r ? (
+          <p className="text-sm text-neutral-600">No analysis run yet for this set.</p>
+        ) : (
+          <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4" data-testid="run-stats">
+            <Stat label="Speed" value={`${r.imagesPerS.toFixed(1)} images/s`} />
+            <Stat label="Time left" value={formatEta(r.etaS)} />
+            <Stat label="Success rate" value={pct(r.successRate)} />
+            <Stat label="Run" value={r.status.toLowerCase()} />
+            <Stat label="Budget used" value={pct(r.budgetUsed)} hint={`${(r.requestsPerS * 60).toFixed(0)} requests/min`} />
+            <Stat label="Concurrency" value={`${r.concurrency} / ${r.concurrencyLimit}`} />
+            <Stat label="Rate limit" value={r.backingOff ? "backing off" : "ok"} emphasis={r.backingOff} />
+            <Stat label="429 answers" value={String(r.rateLimited)} />
+            <Stat label="Requests" value={String(r.requests)} />
+            <Stat label="Retries / timeouts" value={`${r.retries} / ${r.timeouts}`} />
+            <Stat label="Latency p50 / p95" value={`${r.latencyP50Ms ?? "—"} / ${r.latencyP95Ms ?? "—"} ms`} />
+            <Stat label="Tokens" value={r.tokensUsed.toLocaleString("en")} />
+            <Stat label="Model" value={`${r.provider} · ${r.model}`} />
+          </dl>
+        )}
+        {r?.lastError && <p className="mt-3 text-sm text-red-700">Last error: {r.lastError}</p>}
+        {r?.advice && <p className="mt-2 whitespace-pre-line text-sm text-neutral-700">{r.advice}</p>}
+      </section>
+    </div>
+  );
+}
+
+function Stat({ label, value, hint, emphasis }: { label: string; value: string; hint?: string; emphasis?: boolean }) {
+  return (
+    <div>
+      <dt className="text-neutral-500">{label}</dt>
+      <dd className={emphasis ? "font-semibold text-amber-700" : "font-medium"} title={hint}>
+        {value}
+      </dd>
+    </div>
+  );
+}
