@@ -1,0 +1,160 @@
+// npm run bench:progress - the dashboard's progress endpoint under load.
+//
+// Starts the built app (`next start`) on a fresh Postgres database, signs a
+// user in, puts a set of 5,000 photos in the queue and, while a simulated run
+// moves them to ANALYZED (writing cache rows, photo columns and the run's live
+// stats the way the engine does, so album refreshes happen too), 100 pollers
+// each GET /api/teams/:teamId/sets/:setId/analysis once a second, as open
+// dashboards do. Prints p50/p95/p99/max latency and errors. Nothing is
+// asserted: the machine is shared and noisy; read the figures side by side.
+//
+// Options (env): BENCH_POLLERS (100), BENCH_SECONDS (20), BENCH_PHOTOS (5000),
+// BENCH_WRITE_PER_S (100: photos the simulated run analyses per second).
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startApp } from "../test/helpers/app-process";
+import { createDatabase, dropDatabase } from "../test/helpers/pg";
+
+const POLLERS = Number(process.env.BENCH_POLLERS ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 5000);
+const WRITE_PER_S = Number(process.env.BENCH_WRITE_PER_S ?? 100);
+const CATS = ["food", "travel", "landscape", "people", "urban", "night"] as const;
+
+function percentile(sorted: number[], p: number): number {
+  if (!sorted.length) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+}
+
+async function main() {
+  const root = path.resolve(import.meta.dirname, "..");
+  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) throw new Error("needs a production build: run `npm run build` first");
+  const { name, url } = await createDatabase("bench");
+  process.env.DATABASE_URL = url;
+  const dataDir = mkdtempSync(path.join(tmpdir(), "bench-progress-"));
+  process.env.DATA_DIR = dataDir;
+  const { db, ensureMigrated, closeDb } = await import("../lib/db");
+  await ensureMigrated();
+  // RUN_WORKERS=0: the simulated run below is the only writer (no images are stored).
+  const app = await startApp(
+    { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url, DATA_DIR: dataDir, NEXTAUTH_SECRET: "bench-secret-0123456789abcdef", RUN_WORKERS: "0" },
+    3600 + (process.pid % 300),
+  );
+  let stopWriter = false;
+  try {
+    const base = app.baseUrl;
+    // Sign up and sign in (next-auth credentials), keeping the session cookie.
+    const email = `bench-${randomBytes(4).toString("hex")}@example.test`;
+    const password = "bench-password-correct-horse";
+    const signup = await fetch(`${base}/api/signup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, name: "Bench", password }) });
+    if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
+    const { teamId } = (await signup.json()) as { teamId: string };
+    const csrfRes = await fetch(`${base}/api/auth/csrf`);
+    const jar = new Map<string, string>();
+    const keep = (res: Response) => {
+      for (const c of res.headers.getSetCookie()) {
+        const [pair] = c.split(";");
+        const i = pair!.indexOf("=");
+        jar.set(pair!.slice(0, i), pair!.slice(i + 1));
+      }
+    };
+    keep(csrfRes);
+    const { csrfToken } = (await csrfRes.json()) as { csrfToken: string };
+    const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+    const signin = await fetch(`${base}/api/auth/callback/credentials`, {
+      method: "POST",
+      redirect: "manual",
+      headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
+      body: new URLSearchParams({ csrfToken, email, password, json: "true" }),
+    });
+    keep(signin);
+
+    // The set: PHOTOS queued photos and a live run row.
+    const user = await db().user.findUniqueOrThrow({ where: { email } });
+    const set = await db().photoSet.create({ data: { teamId, name: "Bench", createdById: user.id, status: "RUNNING" } });
+    const rows = Array.from({ length: PHOTOS }, (_, i) => ({
+      setId: set.id, teamId, contentHash: randomBytes(32).toString("hex"), originalName: `IMG_${i}.jpg`,
+      mimeType: "image/jpeg", sizeBytes: 3_000_000, width: 4000, height: 3000, state: "QUEUED" as const,
+    }));
+    for (let i = 0; i < rows.length; i += 1000) await db().photo.createMany({ data: rows.slice(i, i + 1000) });
+    const run = await db().analysisRun.create({ data: { teamId, setId: set.id, provider: "llama", model: "bench", config: {}, images: PHOTOS, concurrencyLimit: 32 } });
+    const progressUrl = `${base}/api/teams/${teamId}/sets/${set.id}/analysis`;
+    const first = await fetch(progressUrl, { headers: { cookie: cookie() } });
+    if (first.status !== 200) throw new Error(`progress answered ${first.status}: ${await first.text()}`);
+    for (let i = 0; i < 5; i++) await (await fetch(progressUrl, { headers: { cookie: cookie() } })).arrayBuffer(); // warm up
+
+    // The simulated run: every 100 ms, a batch of queued photos becomes analysed.
+    let written = 0;
+    const writer = (async () => {
+      const perTick = Math.max(1, Math.round(WRITE_PER_S / 10));
+      while (!stopWriter) {
+        const t0 = Date.now();
+        const batch = await db().photo.findMany({ where: { setId: set.id, state: "QUEUED" }, select: { id: true, contentHash: true }, take: perTick });
+        if (!batch.length) break;
+        for (const p of batch) {
+          const category = CATS[written % CATS.length]!;
+          const score = (written * 37) % 100 / 10;
+          const box = { x: 0, y: 0, width: 1, height: 1 };
+          const c = await db().analysisCache.create({
+            data: {
+              teamId, contentHash: p.contentHash, provider: "llama", model: "bench", promptVersion: "v1",
+              result: { source: "ai", description: "d", category, tags: ["t"], quality: { score, reason: "r" }, instagram: { score, reason: "r" }, caption: "c", hashtags: ["#h"], altText: "a", crops: { "4:5": box, "1:1": box, "1.91:1": box }, problems: [] },
+            },
+          });
+          await db().photo.update({ where: { id: p.id }, data: { state: "ANALYZED", analysisId: c.id, category, qualityScore: score, instagramScore: score } });
+          written++;
+        }
+        await db().analysisRun.update({
+          where: { id: run.id },
+          data: { analyzed: written, requests: { increment: 1 }, imagesPerS: WRITE_PER_S, requestsPerS: WRITE_PER_S / 5, concurrency: 8, etaS: (PHOTOS - written) / WRITE_PER_S },
+        });
+        await sleep(Math.max(0, 100 - (Date.now() - t0)));
+      }
+    })();
+
+    // The pollers: each asks once a second (random phase), like an open dashboard.
+    const latencies: number[] = [];
+    let errors = 0;
+    const until = Date.now() + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: POLLERS }, async () => {
+        await sleep(Math.random() * 1000);
+        while (Date.now() < until) {
+          const t0 = performance.now();
+          try {
+            const res = await fetch(progressUrl, { headers: { cookie: cookie() } });
+            await res.arrayBuffer();
+            if (res.status !== 200) errors++;
+            else latencies.push(performance.now() - t0);
+          } catch {
+            errors++;
+          }
+          const spent = performance.now() - t0;
+          await sleep(Math.max(0, 1000 - spent));
+        }
+      }),
+    );
+    stopWriter = true;
+    await writer;
+    latencies.sort((a, b) => a - b);
+    const f = (v: number) => `${v.toFixed(1)} ms`;
+    console.log(`progress endpoint: ${POLLERS} pollers at 1/s for ${SECONDS}s, set of ${PHOTOS} photos, simulated run wrote ${written} results (${(written / SECONDS).toFixed(0)}/s)`);
+    console.log(`requests ${latencies.length + errors}  errors ${errors}`);
+    console.log(`p50 ${f(percentile(latencies, 50))}  p95 ${f(percentile(latencies, 95))}  p99 ${f(percentile(latencies, 99))}  max ${f(latencies.at(-1) ?? NaN)}`);
+    console.log(`p99 under 50 ms: ${percentile(latencies, 99) < 50 ? "yes" : "no"}`);
+  } finally {
+    stopWriter = true;
+    await app.stop();
+    await closeDb();
+    await dropDatabase(name);
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
