@@ -4,7 +4,7 @@
 /**
  * Variance of the 4-neighbour Laplacian of a grey image: high for crisp edges,
  * low for blur. Depends on the image size, so callers always pass the same
- * size (lib/images/process uses the 320 px thumbnail).
+ * size (lib/images/process uses a 512 px longest side).
  */
 export function laplacianVariance(grey: Uint8Array, width: number, height: number): number {
   if (width < 3 || height < 3) return 0;
@@ -66,12 +66,3 @@ export function dominantColors(rgb: Uint8Array, channels: number, max = 5): stri
     .map((bin) => `#${hex(bin.r / bin.n)}${hex(bin.g / bin.n)}${hex(bin.b / bin.n)}`);
 }
 
-/** Rec. 601 luma of an RGB(A) buffer, one byte per pixel. */
-export function toGrey(rgb: Uint8Array, channels: number): Uint8Array {
-  const n = Math.floor(rgb.length / channels);
-  const out = new Uint8Array(n);
-  for (let p = 0, i = 0; p < n; p++, i += channels) {
-    out[p] = (rgb[i]! * 299 + rgb[i + 1]! * 587 + rgb[i + 2]! * 114 + 500) / 1000;
-  }
-  return out;
-}

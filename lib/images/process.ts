@@ -5,12 +5,13 @@ import type { Sharp } from "sharp";
 import { getEnv } from "@/lib/env";
 import { ImageError, imageErrorFrom } from "./errors";
 import { readExif, type ExifFacts } from "./exif";
-import { dominantColors, laplacianVariance, meanBrightness, toGrey } from "./metrics";
+import { dominantColors, laplacianVariance, meanBrightness } from "./metrics";
 import { PHASH_SIZE, phashFromGrey } from "./phash";
 import { configureSharp } from "./sharp";
 
-/** Also the size sharpness is measured at, so values compare across photos. */
 export const THUMB_SIDE = 320;
+/** Sharpness is measured at this longest side, so values compare across photos. */
+export const METRICS_SIDE = 512;
 
 export interface ProcessOptions {
   analysisMaxSide?: number;
@@ -80,17 +81,18 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
 
   const raw = { width: decoded.info.width, height: decoded.info.height, channels: decoded.info.channels as 3 };
   const inside = (side: number) => ({ width: side, height: side, fit: "inside" as const, withoutEnlargement: true });
-  // Thumbnail-size RGB once; the thumbnail, metrics and hash all read it.
-  const [analysisJpeg, thumb, exif] = await Promise.all([
+  // Thumbnail-size RGB once for the thumbnail and colours; a 512 px grey copy
+  // for sharpness (blur shows better there than at thumbnail size) and the hash.
+  const [analysisJpeg, thumb, grey, exif] = await Promise.all([
     sharp(decoded.data, { raw }).jpeg({ quality: 85 }).toBuffer(),
     sharp(decoded.data, { raw }).resize(inside(THUMB_SIDE)).raw().toBuffer({ resolveWithObject: true }),
+    sharp(decoded.data, { raw }).resize(inside(METRICS_SIDE)).toColourspace("b-w").raw().toBuffer({ resolveWithObject: true }),
     exifPromise,
   ]);
   const small = { width: thumb.info.width, height: thumb.info.height, channels: thumb.info.channels as 3 };
-  const grey = toGrey(thumb.data, small.channels);
   const [thumbnailWebp, hashGrey] = await Promise.all([
     sharp(thumb.data, { raw: small }).webp({ quality: 75, effort: 0 }).toBuffer(),
-    sharp(grey, { raw: { width: small.width, height: small.height, channels: 1 } })
+    sharp(grey.data, { raw: { width: grey.info.width, height: grey.info.height, channels: 1 } })
       .resize(PHASH_SIZE, PHASH_SIZE, { fit: "fill" })
       .toColourspace("b-w")
       .raw()
@@ -105,8 +107,8 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
     analysisJpeg,
     thumbnailWebp,
     phash: phashFromGrey(hashGrey),
-    sharpness: laplacianVariance(grey, small.width, small.height),
-    brightness: meanBrightness(grey),
+    sharpness: laplacianVariance(grey.data, grey.info.width, grey.info.height),
+    brightness: meanBrightness(grey.data),
     dominantColors: dominantColors(thumb.data, small.channels),
     exif,
   };

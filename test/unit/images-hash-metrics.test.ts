@@ -1,7 +1,7 @@
 // The pure parts: Hamming distance, the DCT hash, and the pixel statistics.
 import { describe, expect, it } from "vitest";
 import { hammingDistance } from "@/lib/images";
-import { dominantColors, laplacianVariance, meanBrightness, toGrey } from "@/lib/images/metrics";
+import { dominantColors, laplacianVariance, meanBrightness } from "@/lib/images/metrics";
 import { PHASH_SIZE, phashFromGrey } from "@/lib/images/phash";
 
 const N = PHASH_SIZE;
@@ -48,9 +48,6 @@ describe("pixel statistics", () => {
     expect(meanBrightness(new Uint8Array([0, 0]))).toBe(0);
     expect(meanBrightness(new Uint8Array([255, 255]))).toBe(1);
     expect(meanBrightness(new Uint8Array([0, 255]))).toBeCloseTo(0.5);
-  });
-  it("grey uses luma weights", () => {
-    expect([...toGrey(new Uint8Array([255, 0, 0, 0, 255, 0, 0, 0, 255]), 3)]).toEqual([76, 150, 29]);
   });
   it("dominant colours: most common first, rare ones left out", () => {
     const px = (r: number, g: number, b: number, n: number) => Array.from({ length: n }, () => [r, g, b]).flat();
