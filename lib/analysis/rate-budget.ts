@@ -14,6 +14,14 @@
 //   more than the provider says it can absorb.
 // A 429's Retry-After (or our own back-off) pauses all admissions.
 
+/**
+ * Seconds of budget burst mode may spend at once after a quiet spell. Providers
+ * hold about 2 s (the local test server exactly 2 s; Meta does not publish its
+ * figure); 1.8 s leaves 10% of that for requests the provider accepts later
+ * than we sent them. The live remaining-requests header lowers it further.
+ */
+export const DEFAULT_BURST_SECONDS = 1.8;
+
 export interface RateBudgetOptions {
   requestsPerMinute: number;
   tokensPerMinute: number;
@@ -80,7 +88,13 @@ export class RateBudget {
   }
   /** Requests that may start at once right now (after a quiet spell). */
   capacity(): number {
-    return Math.max(1, Math.min(this.capacityCap, this.headerCap));
+    // The header clamps the burst, never the small slack that absorbs timer
+    // lateness (the provider holds seconds of burst; slack is a fraction of one).
+    return Math.max(1, this.slack(), Math.min(this.capacityCap, this.headerCap));
+  }
+
+  private slack(): number {
+    return this.ratePerS * (this.opts.slackSeconds ?? 0.2);
   }
   isPaused(now: number): boolean {
     return now < this.pausedUntil;
@@ -91,11 +105,11 @@ export class RateBudget {
   }
 
   private baseCapacity(): number {
-    const seconds = this.opts.burst ? (this.opts.burstSeconds ?? 1.5) : (this.opts.slackSeconds ?? 0.2);
+    const seconds = this.opts.burst ? (this.opts.burstSeconds ?? DEFAULT_BURST_SECONDS) : (this.opts.slackSeconds ?? 0.2);
     return Math.max(1, this.ratePerS * seconds);
   }
   private tokenCapacity(): number {
-    const seconds = this.opts.burst ? (this.opts.burstSeconds ?? 1.5) : (this.opts.slackSeconds ?? 0.2);
+    const seconds = this.opts.burst ? (this.opts.burstSeconds ?? DEFAULT_BURST_SECONDS) : (this.opts.slackSeconds ?? 0.2);
     return Math.max(1, (this.tpm / this.windowMs) * 1000 * seconds);
   }
 
@@ -161,8 +175,29 @@ export class RateBudget {
     return { ok: true };
   }
 
-  /** Corrects the budget from a response's x-ratelimit-* headers. */
-  observe(h: RateHeaders, now: number): void {
+  /** Requests admitted at or after `t` (binary search in the log). */
+  private countSince(t: number): number {
+    let lo = this.head;
+    let hi = this.times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((this.times[mid] as number) < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.times.length - lo;
+  }
+
+  /**
+   * Corrects the budget from a response's x-ratelimit-* headers. `sentAt` is
+   * when that request was admitted: the provider computed `remaining` when it
+   * accepted the request, a whole latency ago, so the provider's budget NOW is
+   * estimated as remaining + refill since then - what we sent since then, less
+   * a margin. We never hold more than that estimate. It is NOT used to raise
+   * what we hold: the provider accepts a request some unknown time after we
+   * send it (connection set-up, its own queue), so the estimate runs high by
+   * rate x that lag; tried with the local server, spending it caused 429s.
+   */
+  observe(h: RateHeaders, now: number, sentAt?: number): void {
     this.refill(now);
     // A smaller published limit wins; a larger one does not raise what the
     // person configured (they may share the key with other tools).
@@ -175,13 +210,23 @@ export class RateBudget {
     }
     if (h.limitTokens && h.limitTokens > 0) this.tpm = Math.min(this.configuredTpm, h.limitTokens);
     if (h.remainingRequests !== undefined && h.remainingRequests >= 0) {
-      // What the provider can absorb right now: never hold more than that.
       this.headerCap = Math.max(1, h.remainingRequests);
-      this.level = Math.min(this.level, h.remainingRequests);
+      let available = h.remainingRequests;
+      if (sentAt !== undefined && sentAt <= now) {
+        const since = Math.max(0, this.countSince(sentAt) - 1); // not the request itself
+        available = h.remainingRequests + ((now - sentAt) * this.rpm) / this.windowMs - since;
+      }
+      const usable = Math.max(0, available - this.margin());
+      this.level = Math.min(this.level, usable);
     }
     if (h.remainingTokens !== undefined && h.remainingTokens >= 0) {
       this.tokenLevel = Math.min(this.tokenLevel, h.remainingTokens);
     }
+  }
+
+  /** Requests kept in reserve when spending what the provider says is left (0.1 s of rate, at least 2). */
+  private margin(): number {
+    return Math.max(2, this.ratePerS * 0.1);
   }
 
   /** Stops all admissions until now + ms (a 429's Retry-After or our own back-off) and drops saved burst. */

@@ -68,9 +68,23 @@ describe("RateBudget", () => {
 
   it("clamps the burst to what x-ratelimit-remaining-requests says the provider can absorb", () => {
     const b = new RateBudget({ requestsPerMinute: 3000, tokensPerMinute: 1e12, burst: true, burstSeconds: 2 }, 0);
+    b.observe({ remainingRequests: 15 }, 0);
+    // 15 left, less a margin of 0.1 s of rate (5)
+    expect(drive(b, 20).filter((t) => t === 0).length).toBe(10);
     b.observe({ remainingRequests: 5 }, 0);
-    expect(drive(b, 20).filter((t) => t === 0).length).toBe(5);
-    expect(b.capacity()).toBe(5);
+    // the burst is clamped; the 0.2 s of slack for timer lateness (10 requests) is not
+    expect(b.capacity()).toBe(10);
+    b.observe({ remainingRequests: 80 }, 1000);
+    expect(b.capacity()).toBe(80);
+  });
+
+  it("estimates the provider's budget now from a stale header: remaining + refill - sent since", () => {
+    const b = new RateBudget({ requestsPerMinute: 3000, tokensPerMinute: 1e12, burst: true, burstSeconds: 2 }, 0);
+    // 100 at t=0 (the whole burst), then the answer to the first arrives at 1 s saying 99 were left.
+    expect(drive(b, 100).every((t) => t === 0)).toBe(true);
+    // our bucket refilled to 50 by t=1 s; the provider: 99 + 50 refill - 99 sent since = 50, less a 5 margin
+    b.observe({ remainingRequests: 99 }, 1000, 0);
+    expect(drive(b, 60, 1000).filter((t) => t === 1000).length).toBe(45);
   });
 
   it("lowers its rate to a smaller published limit but not above the configured one", () => {

@@ -1,0 +1,493 @@
+// The durable analysis loop. The database is the queue (queue.ts); this file
+// keeps the pipe full: claim a few hundred photos at a time in one statement,
+// answer what it can without a request (cache, fast mode, identical content
+// already in flight), batch the rest through the RequestScheduler, retry
+// failures as new jobs after a back-off (waiting outside any slot), and write
+// results in batches. Analysis JPEG bytes are read from storage only for the
+// batches handed to the scheduler, and dropped when they finish.
+import { setMaxListeners } from "node:events";
+import { hostname } from "node:os";
+import { randomUUID } from "node:crypto";
+import type { ResolvedConfig } from "@/lib/config";
+import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { createProvider, type PhotoInput, type ProviderError, type VisionProvider } from "@/lib/llama";
+import { storage } from "@/lib/storage";
+import { backoffMs } from "./backoff";
+import { BatchSizer } from "./batching";
+import { lookupCache, type CacheKey } from "./cache";
+import { fastModeSkipReason } from "./fast-mode";
+import { claimPhotos, releasePhotos, remainingInScope, renewLeases, type ClaimedPhoto, type Scope } from "./queue";
+import { BURST_SECONDS, PRIORITY_NEW, PRIORITY_RETRY, RequestScheduler, type Attempt } from "./scheduler";
+import { createSharedBudget, type SharedBudget } from "./shared-budget";
+import { RunStats, type RunReport } from "./stats";
+import { ResultWriter } from "./writer";
+
+export interface EngineOptions {
+  scope: Scope;
+  config: ResolvedConfig;
+  signal?: AbortSignal;
+  /** Defaults to createProvider(config). */
+  provider?: VisionProvider;
+  /** "drain": return when nothing in scope is left; "forever": keep polling (background worker). */
+  mode: "drain" | "forever";
+  leaseMs?: number;
+  idlePollMs?: number;
+  /** Called after every batch of results is written (at most ~10/s). */
+  onProgress?: (p: ProgressSnapshot) => void;
+  /** Per-request decisions (LLAMA_DEBUG=1, --debug-performance). */
+  debug?: (msg: string) => void;
+  /** Shared Redis budget; defaults to one when REDIS_URL is set. Pass null for none. */
+  shared?: SharedBudget | null;
+}
+
+export interface ProgressSnapshot {
+  total: number;
+  done: number;
+  analyzed: number;
+  cached: number;
+  skipped: number;
+  failed: number;
+  requests: number;
+  requestsPerS: number;
+  inFlight: number;
+  concurrencyLimit: number;
+}
+
+interface Work {
+  photo: ClaimedPhoto;
+  attempts: number;
+  /** 429s are not the photo's fault: counted apart, with their own (larger) bound. */
+  limited: number;
+  single: boolean;
+  lastError?: string;
+  followers: ClaimedPhoto[];
+}
+
+const MAX_RATE_LIMITED_RETRIES = 20;
+const BACKOFF = { baseMs: 500, capMs: 30_000 };
+
+export class AnalysisEngine {
+  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly provider: VisionProvider;
+  private readonly cfg: ResolvedConfig;
+  private readonly key: CacheKey;
+  private readonly scheduler: RequestScheduler;
+  private readonly writer: ResultWriter;
+  private readonly sizer: BatchSizer;
+  private readonly ac = new AbortController();
+  private readonly signal: AbortSignal;
+  private readonly leaseMs: number;
+  private readonly shared: SharedBudget | undefined;
+  private readonly ownsShared: boolean;
+  private pending: Work[] = [];
+  private retryReady: Work[] = [];
+  private readonly inFlightContent = new Map<string, Work>();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private jobs = 0;
+  private outstanding = 0;
+  private fatal: string | undefined;
+  private wake: (() => void) | undefined;
+  /** One AnalysisRun row per set touched; `total` is the whole engine's view. */
+  private readonly runs = new Map<string, { stats: RunStats; teamId: string; remaining: number }>();
+  readonly total: RunStats;
+  private writes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly opts: EngineOptions) {
+    this.cfg = opts.config;
+    this.provider = opts.provider ?? createProvider(opts.config);
+    this.key = { provider: this.provider.name, model: this.provider.model, promptVersion: this.provider.promptVersion };
+    this.signal = opts.signal ? AbortSignal.any([opts.signal, this.ac.signal]) : this.ac.signal;
+    // Every request in flight listens to this signal (through AbortSignal.any).
+    setMaxListeners(0, this.signal);
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    const env = getEnv();
+    if (opts.shared === undefined && env.REDIS_URL && this.provider.usesNetwork) {
+      this.shared = createSharedBudget({
+        redisUrl: env.REDIS_URL,
+        key: `${this.provider.name}:${this.provider.model}:${this.cfg.baseUrl}`,
+        requestsPerMinute: this.cfg.maxRequestsPerMinute,
+        burstSeconds: this.cfg.burstMode ? BURST_SECONDS : 0.2,
+      });
+      this.ownsShared = true;
+    } else {
+      this.shared = opts.shared ?? undefined;
+      this.ownsShared = false;
+    }
+    const debug = opts.debug ?? (env.LLAMA_DEBUG ? (m: string) => console.error(`[llama] ${m}`) : undefined);
+    this.total = new RunStats("", this.cfg);
+    this.scheduler = new RequestScheduler(
+      this.provider,
+      this.cfg,
+      { debug, onRequest: () => this.total.request() },
+      this.shared,
+    );
+    this.sizer = new BatchSizer(this.cfg.batchSize, this.cfg.optimalBatchSize, (Math.min(this.cfg.fastTimeoutS, this.cfg.timeoutS) * 1000) / 2);
+    this.writer = new ResultWriter(
+      this.key,
+      (f) => {
+        this.outstanding -= f.photoIds.length;
+        this.opts.onProgress?.(this.snapshot());
+        this.poke();
+      },
+      (err) => {
+        this.total.lastError = `Could not save results (will retry): ${(err as Error).message}`;
+        console.error("[analysis] write failed", err);
+      },
+    );
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = undefined;
+    w?.();
+  }
+
+  private waitForChange(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.timers.delete(t);
+        this.wake = undefined;
+        resolve();
+      }, ms);
+      this.timers.add(t);
+      this.wake = () => {
+        clearTimeout(t);
+        this.timers.delete(t);
+        resolve();
+      };
+    });
+  }
+
+  snapshot(): ProgressSnapshot {
+    const c = this.total.c;
+    return {
+      total: c.images,
+      done: c.analyzed + c.cached + c.skipped + c.failed,
+      analyzed: c.analyzed,
+      cached: c.cached,
+      skipped: c.skipped,
+      failed: c.failed,
+      requests: c.requests,
+      requestsPerS: this.total.report(this.scheduler.ceilingRps, false).requestsPerS,
+      inFlight: this.scheduler.requestsInFlight,
+      concurrencyLimit: this.scheduler.limit,
+    };
+  }
+
+  /** Counts into the set's run and the total. */
+  private count(setId: string, f: (s: RunStats) => void): void {
+    f(this.total);
+    const r = this.runs.get(setId);
+    if (r) f(r.stats);
+  }
+
+  private async ensureRun(setId: string, teamId: string): Promise<void> {
+    if (this.runs.has(setId)) return;
+    const id = randomUUID();
+    this.runs.set(setId, { stats: new RunStats(id, this.cfg), teamId, remaining: 0 });
+    await db().analysisRun.create({
+      data: {
+        id,
+        teamId,
+        setId,
+        provider: this.provider.name,
+        model: this.provider.model,
+        config: JSON.parse(JSON.stringify({ ...this.cfg, apiKey: undefined })) as object,
+        concurrencyLimit: this.scheduler.limit,
+      },
+    });
+  }
+
+  /** Runs until the scope is drained (mode "drain"), aborted, or a fatal provider error. */
+  async run(): Promise<RunReport> {
+    const renew = setInterval(() => void renewLeases(this.owner, this.leaseMs).catch(() => undefined), this.leaseMs / 3);
+    const flushStats = setInterval(() => void this.writeStats(false), 1000);
+    const idle = this.opts.idlePollMs ?? 1000;
+    const onAbort = () => this.poke();
+    this.signal.addEventListener("abort", onAbort);
+    try {
+      while (!this.signal.aborted && !this.fatal) {
+        const highWater = Math.max(64, this.scheduler.limit * this.sizer.current * 2);
+        let claimed = 0;
+        if (highWater - this.outstanding >= Math.min(32, highWater / 4)) {
+          const rows = await claimPhotos(this.opts.scope, this.owner, Math.min(500, highWater - this.outstanding), this.leaseMs);
+          claimed = rows.length;
+          if (claimed > 0) await this.intake(rows);
+        }
+        if (claimed === 0 && this.outstanding === 0) {
+          if (this.opts.mode === "drain") {
+            const left = await remainingInScope(this.opts.scope);
+            if (left.queued + left.analyzing === 0) break;
+          }
+          await this.waitForChange(idle); // others' leases, or new uploads (worker)
+        } else if (claimed === 0 || highWater - this.outstanding < 32) {
+          await this.waitForChange(200);
+        }
+      }
+      // Throughput is measured to the moment the last result is saved, not
+      // including the clean-up below.
+      this.total.end();
+    } finally {
+      clearInterval(renew);
+      clearInterval(flushStats);
+      this.signal.removeEventListener("abort", onAbort);
+    }
+    return this.finish();
+  }
+
+  /** Cache, fast mode and in-flight dedupe first; the rest waits for a request. */
+  private async intake(rows: ClaimedPhoto[]): Promise<void> {
+    this.outstanding += rows.length;
+    const byTeam = new Map<string, ClaimedPhoto[]>();
+    for (const p of rows) {
+      await this.ensureRun(p.setId, p.teamId);
+      this.count(p.setId, (s) => (s.c.images += 1));
+      const list = byTeam.get(p.teamId) ?? [];
+      list.push(p);
+      byTeam.set(p.teamId, list);
+    }
+    for (const [teamId, photos] of byTeam) {
+      const hits = await lookupCache(teamId, [...new Set(photos.map((p) => p.contentHash))], this.key);
+      for (const p of photos) {
+        const hit = hits.get(p.contentHash);
+        if (hit) {
+          this.count(p.setId, (s) => {
+            s.c.cached += 1;
+            s.imagesDone(1);
+          });
+          this.writer.linked({ photoId: p.id, cacheId: hit.id, analysis: hit.result });
+          continue;
+        }
+        const skip = fastModeSkipReason(p, this.cfg);
+        if (skip) {
+          this.count(p.setId, (s) => {
+            s.c.skipped += 1;
+            s.imagesDone(1);
+          });
+          this.writer.ended({ photoId: p.id, state: "SKIPPED", reason: skip });
+          continue;
+        }
+        const k = `${p.teamId}:${p.contentHash}`;
+        const leader = this.inFlightContent.get(k);
+        if (leader) {
+          leader.followers.push(p);
+          continue;
+        }
+        const w: Work = { photo: p, attempts: 0, limited: 0, single: false, followers: [] };
+        this.inFlightContent.set(k, w);
+        this.pending.push(w);
+      }
+    }
+    this.dispatch();
+  }
+
+  private takeBatch(from: Work[]): Work[] {
+    const head = from[0] as Work;
+    if (head.single) return [from.shift() as Work];
+    const batch: Work[] = [];
+    for (let i = 0; i < from.length && batch.length < this.sizer.current; ) {
+      const w = from[i] as Work;
+      if (w.single) {
+        i++;
+        continue;
+      }
+      batch.push(w);
+      from.splice(i, 1);
+    }
+    return batch;
+  }
+
+  /** Hands batches to the scheduler, keeping its queue short (slots are the real limit). */
+  private dispatch(): void {
+    while (!this.signal.aborted && !this.fatal && this.jobs < this.scheduler.limit + 8) {
+      let batch: Work[];
+      let priority: number;
+      if (this.retryReady.length > 0) {
+        batch = this.takeBatch(this.retryReady);
+        priority = PRIORITY_RETRY;
+      } else if (this.pending.length > 0) {
+        batch = this.takeBatch(this.pending);
+        priority = PRIORITY_NEW;
+      } else break;
+      this.jobs += 1;
+      void this.sendBatch(batch, priority).finally(() => {
+        this.jobs -= 1;
+        this.dispatch();
+        // Nothing else in flight: save now instead of waiting for the writer's timer.
+        if (this.jobs === 0) void this.writer.flush();
+      });
+    }
+  }
+
+  private async sendBatch(batch: Work[], priority: number): Promise<void> {
+    const inputs: PhotoInput[] = [];
+    const ready: Work[] = [];
+    for (const w of batch) {
+      try {
+        const jpeg = await storage().get(w.photo.contentHash, "analysis");
+        const p = w.photo;
+        inputs.push({ id: p.id, contentHash: p.contentHash, jpeg, width: p.width ?? 0, height: p.height ?? 0, sharpness: p.sharpness, brightness: p.brightness });
+        ready.push(w);
+      } catch {
+        this.fail(w, "The analysis image of this photo is missing from storage; upload the photo again.");
+      }
+    }
+    if (ready.length === 0) return;
+    let a: Attempt;
+    try {
+      a = await this.scheduler.send(inputs, priority, this.signal);
+    } catch (err) {
+      if (this.signal.aborted) return; // released to the queue in finish()
+      // Not a provider answer (a bug or an expired job): retry like a network failure.
+      const msg = `Internal error while sending: ${(err as Error).message}`;
+      this.total.lastError = msg;
+      for (const w of ready) this.retry(w, msg, false);
+      return;
+    }
+    const setId = (ready[0] as Work).photo.setId;
+    this.count(setId, (s) => {
+      if (s !== this.total) s.request();
+      s.latency(a.latencyMs);
+    });
+    if (a.ok) this.onSuccess(ready, a);
+    else this.onFailure(ready, a.error, a.latencyMs);
+  }
+
+  private onSuccess(ready: Work[], a: Extract<Attempt, { ok: true }>): void {
+    const byId = new Map(a.result.outcomes.map((o) => [o.photoId, o]));
+    const tokensEach = Math.round(a.result.usage.totalTokens / ready.length);
+    let bad = 0;
+    for (const w of ready) {
+      const o = byId.get(w.photo.id);
+      if (o?.ok) {
+        this.done(w);
+        const all = [w.photo, ...w.followers];
+        for (const p of all) {
+          this.count(p.setId, (s) => {
+            if (p === w.photo) {
+              s.c.analyzed += 1;
+              s.c.tokensUsed += tokensEach;
+            } else s.c.cached += 1; // identical content: answered by the same request
+            s.imagesDone(1);
+          });
+          this.writer.analyzed({ photoId: p.id, teamId: p.teamId, contentHash: p.contentHash, analysis: o.analysis, tokens: tokensEach });
+        }
+      } else {
+        bad += 1;
+        const why = o ? o.error : "The answer did not include this photo.";
+        w.attempts += 1;
+        this.retry(w, why, true);
+      }
+    }
+    this.sizer.record(ready.length, bad, a.latencyMs);
+  }
+
+  private onFailure(ready: Work[], e: ProviderError, latencyMs: number): void {
+    const setId = (ready[0] as Work).photo.setId;
+    this.count(setId, (s) => {
+      s.failedRequests += 1;
+      s.lastError = e.message;
+      if (e.kind === "rate_limited") s.c.rateLimited += 1;
+      if (e.kind === "timeout") s.c.timeouts += 1;
+    });
+    this.sizer.record(ready.length, ready.length, latencyMs);
+    if (!e.retryable) {
+      // The caller's own mistake (key, model, request): every further request would fail the same way.
+      this.fatal = e.message;
+      for (const w of ready) this.fail(w, e.message);
+      return;
+    }
+    // A batch whose answer was unusable or too slow: each image goes again on its own.
+    const split = ready.length > 1 && (e.kind === "invalid_answer" || e.kind === "timeout");
+    for (const w of ready) {
+      if (e.kind === "rate_limited") w.limited += 1;
+      else w.attempts += 1;
+      this.retry(w, e.message, split, e.retryAfterMs);
+    }
+  }
+
+  private retry(w: Work, why: string, single: boolean, retryAfterMs?: number): void {
+    w.lastError = why;
+    if (w.attempts > this.cfg.maxRetries || w.limited > MAX_RATE_LIMITED_RETRIES) {
+      this.fail(w, `Failed after ${w.attempts + w.limited} attempts: ${why}`);
+      return;
+    }
+    w.single = w.single || single;
+    this.count(w.photo.setId, (s) => (s.c.retries += 1));
+    const delay = backoffMs(w.attempts + w.limited, BACKOFF, Math.random(), retryAfterMs);
+    // The wait happens here, outside any concurrency slot; the retry is a new job.
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.retryReady.push(w);
+      this.dispatch();
+    }, delay);
+    this.timers.add(t);
+  }
+
+  private done(w: Work): void {
+    this.inFlightContent.delete(`${w.photo.teamId}:${w.photo.contentHash}`);
+  }
+
+  private fail(w: Work, reason: string): void {
+    this.done(w);
+    for (const p of [w.photo, ...w.followers]) {
+      this.count(p.setId, (s) => {
+        s.c.failed += 1;
+        s.lastError = reason;
+      });
+      this.writer.ended({ photoId: p.id, state: "FAILED", reason });
+    }
+  }
+
+  private async writeStats(final: boolean, cancelled = false): Promise<void> {
+    const g = {
+      concurrency: this.scheduler.requestsInFlight,
+      concurrencyLimit: this.scheduler.limit,
+      backingOff: this.scheduler.budget.isPaused(Date.now()),
+      ceilingRps: this.scheduler.ceilingRps,
+    };
+    const updates = [...this.runs.values()].map(async (r) => {
+      const c = r.stats.c;
+      const remaining = Math.max(0, c.images - c.analyzed - c.cached - c.skipped - c.failed);
+      const data = r.stats.live(g, remaining);
+      if (final) {
+        const rep = r.stats.report(g.ceilingRps, cancelled);
+        Object.assign(data, {
+          requestsPerS: rep.requestsPerS,
+          imagesPerS: rep.imagesPerS,
+          etaS: 0,
+          concurrency: 0,
+          backingOff: false,
+          advice: rep.advice.join("\n") || null,
+          status: cancelled ? "CANCELLED" : this.fatal ? "FAILED" : "FINISHED",
+          finishedAt: new Date(),
+        });
+      }
+      await db().analysisRun.update({ where: { id: r.stats.runId }, data });
+    });
+    this.writes = Promise.all([this.writes, ...updates]).catch((err: unknown) => console.error("[analysis] stats write failed", err));
+    await this.writes;
+  }
+
+  private async finish(): Promise<RunReport> {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    const cancelled = this.signal.aborted;
+    await this.writer.flush();
+    this.writer.close();
+    await this.scheduler.close();
+    // Whatever we still hold goes back to the queue: nothing is lost.
+    await releasePhotos(this.owner).catch(() => undefined);
+    await this.writeStats(true, cancelled);
+    if (this.ownsShared) await this.shared?.close();
+    const rep = this.total.report(this.scheduler.ceilingRps, cancelled);
+    const first = [...this.runs.values()][0];
+    if (this.fatal) rep.lastError = this.fatal;
+    return { ...rep, runId: this.runs.size === 1 && first ? first.stats.runId : "" };
+  }
+
+  stop(): void {
+    this.ac.abort(new Error("stopped"));
+  }
+}

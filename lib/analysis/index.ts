@@ -1,0 +1,8 @@
+// The analysis engine: durable, rate-limited, cached. See engine.ts for the loop
+// and scheduler.ts for how requests are paced.
+export { runAnalysis, type RunAnalysisOptions } from "./run";
+export { startAnalysisWorker, type WorkerOptions } from "./worker";
+export { AnalysisEngine, type EngineOptions, type ProgressSnapshot } from "./engine";
+export { getSetProgress, getRunStats, analysisForPhoto, analysesForPhotos, requeueSkipped, requeueFailed, type SetProgress, type StateCounts } from "./progress";
+export type { RunReport, RunCounters } from "./stats";
+export { createSharedBudget, sharedBucketParams, type SharedBudget } from "./shared-budget";

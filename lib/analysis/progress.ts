@@ -1,0 +1,69 @@
+// What the UI polls (~1/s) and what other areas read. Cheap on purpose: one
+// GROUP BY on the (setId, state) index and one lookup on (setId, startedAt).
+import { db, type PhotoState } from "@/lib/db";
+import type { StoredAnalysis } from "@/lib/llama";
+
+export type StateCounts = Record<PhotoState, number>;
+
+export interface SetProgress {
+  counts: StateCounts;
+  total: number;
+  /** The latest run of this set (live while it runs), or null before the first. */
+  run: Awaited<ReturnType<typeof getRunStats>>;
+}
+
+const EMPTY: StateCounts = { UPLOADED: 0, PROCESSING: 0, QUEUED: 0, ANALYZING: 0, ANALYZED: 0, SKIPPED: 0, FAILED: 0 };
+
+export async function getSetProgress(setId: string): Promise<SetProgress> {
+  const [groups, run] = await Promise.all([
+    db().photo.groupBy({ by: ["state"], where: { setId }, _count: { _all: true } }),
+    getRunStats(setId),
+  ]);
+  const counts: StateCounts = { ...EMPTY };
+  for (const g of groups) counts[g.state] = g._count._all;
+  return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0), run };
+}
+
+/** The latest AnalysisRun row of a set. */
+export function getRunStats(setId: string) {
+  return db().analysisRun.findFirst({ where: { setId }, orderBy: { startedAt: "desc" }, omit: { config: true } });
+}
+
+/** The stored analysis of a photo (null when not analysed). Tenant check is the caller's. */
+export async function analysisForPhoto(photoId: string): Promise<StoredAnalysis | null> {
+  const p = await db().photo.findUnique({ where: { id: photoId }, select: { analysis: { select: { result: true } } } });
+  return (p?.analysis?.result as StoredAnalysis | undefined) ?? null;
+}
+
+/** Analyses of many photos at once, by photo id. */
+export async function analysesForPhotos(photoIds: string[]): Promise<Map<string, StoredAnalysis>> {
+  if (photoIds.length === 0) return new Map();
+  const rows = await db().photo.findMany({
+    where: { id: { in: photoIds }, analysisId: { not: null } },
+    select: { id: true, analysis: { select: { result: true } } },
+  });
+  return new Map(rows.flatMap((r) => (r.analysis ? [[r.id, r.analysis.result as unknown as StoredAnalysis] as const] : [])));
+}
+
+/**
+ * "Analyse anyway": photos fast mode skipped (all of the set's, or the given
+ * ones) go back to the queue with forceAnalyze set, so fast mode lets them through.
+ */
+export async function requeueSkipped(setId: string, photoIds?: string[]): Promise<number> {
+  const r = await db().photo.updateMany({
+    where: { setId, state: "SKIPPED", ...(photoIds ? { id: { in: photoIds } } : {}) },
+    data: { state: "QUEUED", forceAnalyze: true, skipReason: null },
+  });
+  return r.count;
+}
+
+/** Failed photos of a set go back to the queue (the "retry failed" button). */
+export async function requeueFailed(setId: string): Promise<number> {
+  const r = await db().photo.updateMany({
+    where: { setId, state: "FAILED" },
+    data: { state: "QUEUED", stateReason: null, attempts: 0 },
+  });
+  return r.count;
+}
+
+

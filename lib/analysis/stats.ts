@@ -1,0 +1,171 @@
+// Live statistics of one run, counted in memory and written to its
+// AnalysisRun row at most once a second (never per request), plus the final
+// report. Rates are over the last few seconds while running, over the whole
+// run in the report.
+import { adviceFor, type ResolvedConfig } from "@/lib/config";
+
+export interface RunCounters {
+  images: number;
+  analyzed: number;
+  cached: number;
+  failed: number;
+  skipped: number;
+  requests: number;
+  rateLimited: number;
+  retries: number;
+  timeouts: number;
+  tokensUsed: number;
+}
+
+export interface RunReport extends RunCounters {
+  runId: string;
+  elapsedS: number;
+  imagesPerS: number;
+  requestsPerS: number;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  /** Requests per second the rate limit allows (the ceiling the run is measured against). */
+  ceilingRps: number;
+  /** Requests that failed as a whole (any reason, before retries). */
+  failedRequests: number;
+  lastError: string | null;
+  advice: string[];
+  cancelled: boolean;
+  /** Seconds from the start to the first and to the last request sent. */
+  firstRequestS: number | null;
+  lastRequestS: number | null;
+}
+
+export interface LiveGauges {
+  concurrency: number;
+  concurrencyLimit: number;
+  backingOff: boolean;
+  ceilingRps: number;
+}
+
+const RATE_WINDOW_MS = 5_000;
+
+export class RunStats {
+  readonly c: RunCounters = {
+    images: 0,
+    analyzed: 0,
+    cached: 0,
+    failed: 0,
+    skipped: 0,
+    requests: 0,
+    rateLimited: 0,
+    retries: 0,
+    timeouts: 0,
+    tokensUsed: 0,
+  };
+  failedRequests = 0;
+  lastError: string | null = null;
+  private latencies: number[] = [];
+  private latencyNext = 0;
+  // Recent request / image completion times for live rates.
+  private recentReq: number[] = [];
+  private recentImg: number[] = [];
+  readonly startedAt: number;
+
+  constructor(
+    readonly runId: string,
+    private readonly cfg: ResolvedConfig,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+  }
+
+  firstRequestAt: number | undefined;
+  lastRequestAt: number | undefined;
+
+  request(): void {
+    this.c.requests += 1;
+    const t = this.now();
+    this.firstRequestAt ??= t;
+    this.lastRequestAt = t;
+    this.recentReq.push(t);
+  }
+  imagesDone(n: number): void {
+    const t = this.now();
+    for (let i = 0; i < n; i++) this.recentImg.push(t);
+  }
+  latency(ms: number): void {
+    // A ring of the last 2000 samples is plenty for p50/p95.
+    if (this.latencies.length < 2000) this.latencies.push(ms);
+    else this.latencies[this.latencyNext] = ms;
+    this.latencyNext = (this.latencyNext + 1) % 2000;
+  }
+
+  percentile(p: number): number | null {
+    if (this.latencies.length === 0) return null;
+    const s = [...this.latencies].sort((a, b) => a - b);
+    return Math.round(s[Math.min(s.length - 1, Math.floor(p * s.length))] as number);
+  }
+
+  private recentRate(list: number[], now: number): number {
+    while (list.length > 0 && (list[0] as number) < now - RATE_WINDOW_MS) list.shift();
+    const span = Math.min(RATE_WINDOW_MS, Math.max(1, now - this.startedAt));
+    return (list.length * 1000) / span;
+  }
+
+  advice(ceilingRps: number, rps: number): string[] {
+    const c = this.c;
+    const successRate = c.requests > 0 ? Math.max(0, (c.requests - this.failedRequests) / c.requests) : 1;
+    return adviceFor(
+      { requests: c.requests, rateLimited: c.rateLimited, timeouts: c.timeouts, failures: c.failed, successRate, rps, ceilingRps },
+      this.cfg,
+    );
+  }
+
+  /** The AnalysisRun columns for a live update. */
+  live(g: LiveGauges, remaining: number): Record<string, unknown> {
+    const now = this.now();
+    const rps = this.recentRate(this.recentReq, now);
+    const ips = this.recentRate(this.recentImg, now);
+    return {
+      ...this.c,
+      latencyP50Ms: this.percentile(0.5),
+      latencyP95Ms: this.percentile(0.95),
+      concurrency: g.concurrency,
+      concurrencyLimit: g.concurrencyLimit,
+      requestsPerS: round(rps),
+      imagesPerS: round(ips),
+      etaS: ips > 0 ? round(remaining / ips) : null,
+      backingOff: g.backingOff,
+      lastError: this.lastError,
+      advice: this.advice(g.ceilingRps, rps).join("\n") || null,
+    };
+  }
+
+  private endedAt: number | undefined;
+  /** Marks the end of the measured run (later report() calls use it). */
+  end(): void {
+    this.endedAt ??= this.now();
+  }
+
+  report(ceilingRps: number, cancelled: boolean): RunReport {
+    const elapsedS = Math.max(0.001, ((this.endedAt ?? this.now()) - this.startedAt) / 1000);
+    const requestsPerS = this.c.requests / elapsedS;
+    return {
+      runId: this.runId,
+      ...this.c,
+      elapsedS: round(elapsedS),
+      imagesPerS: round((this.c.analyzed + this.c.cached + this.c.skipped) / elapsedS),
+      requestsPerS: round(requestsPerS),
+      latencyP50Ms: this.percentile(0.5),
+      latencyP95Ms: this.percentile(0.95),
+      ceilingRps: round(ceilingRps),
+      failedRequests: this.failedRequests,
+      lastError: this.lastError,
+      // Advice about throughput only makes sense when there was enough work to fill the pipe.
+      advice: this.advice(this.c.requests >= 20 ? ceilingRps : 0, requestsPerS),
+      cancelled,
+      firstRequestS: this.firstRequestAt === undefined ? null : round((this.firstRequestAt - this.startedAt) / 1000),
+      lastRequestS: this.lastRequestAt === undefined ? null : round((this.lastRequestAt - this.startedAt) / 1000),
+    };
+  }
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

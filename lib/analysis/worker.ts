@@ -1,0 +1,48 @@
+// The background loop: the app's server starts one (instrumentation calls
+// startAnalysisWorker), and `npm run worker` runs more as separate processes.
+// All of them claim from the same queue; with REDIS_URL they share one budget.
+import { resolveConfig, type ResolvedConfig } from "@/lib/config";
+import { ensureMigrated } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { AnalysisEngine } from "./engine";
+
+export interface WorkerOptions {
+  config?: ResolvedConfig;
+  leaseMs?: number;
+  idlePollMs?: number;
+  debug?: (msg: string) => void;
+}
+
+/** Starts the loop; resolves its stop function (which waits until in-flight work is saved or released). */
+export function startAnalysisWorker(opts: WorkerOptions = {}): () => Promise<void> {
+  const env = getEnv();
+  let engine: AnalysisEngine | undefined;
+  let stopped = false;
+  const done = (async () => {
+    await ensureMigrated();
+    // Restart after an unexpected error (database away for a moment), never spin.
+    while (!stopped) {
+      try {
+        const config = opts.config ?? resolveConfig({ file: env.ORGANIZER_CONFIG });
+        engine = new AnalysisEngine({
+          scope: {},
+          config,
+          mode: "forever",
+          leaseMs: opts.leaseMs,
+          idlePollMs: opts.idlePollMs,
+          debug: opts.debug,
+        });
+        if (stopped) break;
+        await engine.run();
+      } catch (err) {
+        console.error("[analysis] worker loop failed; restarting in 5 s", err);
+        await new Promise((r) => setTimeout(r, 5000));
+      }
+    }
+  })();
+  return async () => {
+    stopped = true;
+    engine?.stop();
+    await done;
+  };
+}

@@ -1,0 +1,69 @@
+// Test and bench fixtures for the analysis engine: a team, a set and N queued
+// photos whose analysis JPEGs (small, generated, distinct) are in storage, as
+// the image pipeline would leave them. Content hashes are derived from `salt`
+// so separate calls can share storage files or not.
+import { createHash, randomUUID } from "node:crypto";
+import sharp from "sharp";
+import { db } from "@/lib/db";
+import { storage } from "@/lib/storage";
+
+export function contentHashFor(salt: string, i: number): string {
+  return createHash("sha256").update(`${salt}:${i}`).digest("hex");
+}
+
+/** A small distinct JPEG (a few KB) for photo i. */
+export async function smallJpeg(i: number, side = 64): Promise<Buffer> {
+  const r = (i * 37) % 256;
+  const g = (i * 91) % 256;
+  const b = (i * 53) % 256;
+  return sharp({ create: { width: side, height: side, channels: 3, background: { r, g, b } } })
+    .composite([{ input: Buffer.from(`<svg width="${side}" height="${side}"><text x="4" y="${side / 2}" font-size="12">${i}</text></svg>`), top: 0, left: 0 }])
+    .jpeg({ quality: 70 })
+    .toBuffer();
+}
+
+/** Writes the analysis JPEGs for hashes 0..n-1 of `salt` (skips those already stored). */
+export async function storeAnalysisImages(salt: string, n: number): Promise<void> {
+  const s = storage();
+  const todo = Array.from({ length: n }, (_, i) => i);
+  const work = async () => {
+    for (let i = todo.shift(); i !== undefined; i = todo.shift()) {
+      const hash = contentHashFor(salt, i);
+      if (!(await s.has(hash, "analysis"))) await s.put(hash, "analysis", await smallJpeg(i));
+    }
+  };
+  await Promise.all([work(), work(), work(), work()]);
+}
+
+export interface Seeded {
+  teamId: string;
+  setId: string;
+  userId: string;
+  photoIds: string[];
+}
+
+/** A new team + set with n QUEUED photos (content hashes of `salt`, 0..n-1). */
+export async function seedQueuedSet(salt: string, n: number, opts: { teamId?: string; userId?: string; name?: string } = {}): Promise<Seeded> {
+  const client = db();
+  const userId =
+    opts.userId ??
+    (await client.user.create({ data: { email: `bench-${randomUUID()}@example.test`, name: "Bench", passwordHash: "x" } })).id;
+  const teamId = opts.teamId ?? (await client.team.create({ data: { name: `Bench ${salt}` } })).id;
+  const set = await client.photoSet.create({ data: { teamId, name: opts.name ?? `Set ${salt}`, createdById: userId } });
+  const rows = Array.from({ length: n }, (_, i) => ({
+    id: randomUUID(),
+    setId: set.id,
+    teamId,
+    contentHash: contentHashFor(salt, i),
+    originalName: `photo-${i}.jpg`,
+    mimeType: "image/jpeg",
+    sizeBytes: 1000,
+    state: "QUEUED" as const,
+    width: 64,
+    height: 64,
+    sharpness: 1,
+    brightness: 0.5,
+  }));
+  for (let i = 0; i < rows.length; i += 1000) await client.photo.createMany({ data: rows.slice(i, i + 1000) });
+  return { teamId, setId: set.id, userId, photoIds: rows.map((r) => r.id) };
+}
