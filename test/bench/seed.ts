@@ -61,7 +61,7 @@ export async function seedQueuedSet(salt: string, n: number, opts: { teamId?: st
     state: "QUEUED" as const,
     width: 64,
     height: 64,
-    sharpness: 1,
+    sharpness: 500,
     brightness: 0.5,
   }));
   for (let i = 0; i < rows.length; i += 1000) await client.photo.createMany({ data: rows.slice(i, i + 1000) });
