@@ -1,0 +1,173 @@
+// The whole journey of issue 5 in a real browser, against the built app and
+// the local Llama-protocol server the e2e setup starts: sign up, create a set,
+// upload, watch progress reach 100%, open Best picks, edit a caption, reorder
+// the grid, share the album with a password and expiry, open the link in a
+// fresh context (no session), download the ZIP and check its folders, CSV and
+// sidecars, then revoke: the link answers 404.
+import { readFile } from "node:fs/promises";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import yauzl from "yauzl";
+import { launchBrowser, newUser } from "../helpers/browser";
+import { nearDuplicateOf, sceneJpeg } from "../helpers/images";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
+      if (err) return reject(err);
+      const out = new Map<string, Buffer>();
+      zip.on("entry", (entry: yauzl.Entry) => {
+        zip.openReadStream(entry, (e, rs) => {
+          if (e) return reject(e);
+          const chunks: Buffer[] = [];
+          rs.on("data", (c: Buffer) => chunks.push(c));
+          rs.on("end", () => {
+            out.set(entry.fileName, Buffer.concat(chunks));
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on("end", () => resolve(out));
+      zip.on("error", reject);
+      zip.readEntry();
+    });
+  });
+}
+
+async function gridOrder(page: Page): Promise<string[]> {
+  return page.locator('[data-testid="grid-preview"] > li').evaluateAll((els) => els.map((e) => e.getAttribute("data-photo-id") ?? ""));
+}
+
+describe("organize, review, share and export", () => {
+  it("runs the whole journey", async () => {
+    const context = await browser.newContext({ baseURL: baseUrl, acceptDownloads: true });
+    const page = await context.newPage();
+
+    // Sign up and create a set.
+    const user = newUser("journey");
+    await page.goto("/signup");
+    await page.getByLabel("Name").fill(user.name);
+    await page.getByLabel("Email").fill(user.email);
+    await page.getByLabel("Password").fill(user.password);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.waitForURL(/\/t\/[^/]+$/);
+    const teamId = new URL(page.url()).pathname.split("/")[2]!;
+    await page.getByLabel("New set name").fill("Weekend");
+    await page.getByRole("button", { name: "Create set" }).click();
+    await page.waitForURL(/\/sets\/[^/]+$/);
+    const setId = new URL(page.url()).pathname.split("/")[4]!;
+
+    // Upload five scenes and a near-duplicate through the set page's file input.
+    const first = await sceneJpeg(11, 800, 600);
+    const files = [
+      { name: "beach.jpg", mimeType: "image/jpeg", buffer: first },
+      { name: "beach-again.jpg", mimeType: "image/jpeg", buffer: await nearDuplicateOf(first) },
+      ...(await Promise.all([12, 13, 14, 15].map(async (s) => ({ name: `scene-${s}.jpg`, mimeType: "image/jpeg", buffer: await sceneJpeg(s, 800, 600) })))),
+    ];
+    await page.locator('input[type="file"]').first().setInputFiles(files);
+
+    // The dashboard shows progress within moments and reaches 100%.
+    await page.goto(`/t/${teamId}/sets/${setId}/dashboard`);
+    await page.getByTestId("progress-percent").waitFor();
+    await expect.poll(async () => page.getByTestId("progress-done").textContent(), { timeout: 15_000 }).toMatch(/of 6 photos/);
+    await expect.poll(async () => page.getByTestId("progress-percent").textContent(), { timeout: 90_000, interval: 500 }).toBe("100%");
+    expect(await page.getByTestId("local-only").count()).toBe(0); // a key is configured: analysed by AI
+    const analysed = Number(await page.locator('[data-state="ANALYZED"] strong').textContent());
+    expect(analysed).toBeGreaterThanOrEqual(2);
+
+    // Best picks: one photo per near-duplicate group.
+    await page.goto(`/t/${teamId}/sets/${setId}/albums`);
+    await page.getByTestId("album-best").click();
+    await page.waitForURL(/\/albums\/[^/]+$/);
+    const albumUrl = page.url();
+    const order = await gridOrder(page);
+    expect(order.length).toBeGreaterThanOrEqual(2);
+    expect(order.length).toBeLessThan(6); // beach and beach-again never both
+
+    // Edit the caption of the first photo; the page shows the person's words.
+    await page.locator('[data-testid="grid-preview"] > li a').first().click();
+    await page.waitForURL(/\/photos\/[^/]+$/);
+    await page.getByTestId("edit-photo").click();
+    await page.getByLabel("Caption").fill("Our weekend, in one picture");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByTestId("caption").textContent()).toBe("Our weekend, in one picture");
+
+    // Reorder the grid with the keyboard-accessible button, then by dragging; both persist.
+    await page.goto(albumUrl);
+    const [a, b] = order;
+    await page.locator(`[data-photo-id="${a}"] button[aria-label$="later"]`).click();
+    await expect.poll(() => page.getByTestId("grid-status").textContent()).toMatch(/^Saved/);
+    await page.reload();
+    expect((await gridOrder(page)).slice(0, 2)).toEqual([b, a]);
+    const last = order.at(-1)!;
+    await page.locator(`[data-photo-id="${last}"]`).dragTo(page.locator(`[data-photo-id="${b}"]`));
+    await expect.poll(() => page.getByTestId("grid-status").textContent()).toMatch(/^Saved/);
+    await page.reload();
+    const reordered = await gridOrder(page);
+    expect(reordered[0]).toBe(last);
+
+    // Share with a password and an expiry, downloads allowed.
+    await page.locator('input[name="share-password"]').fill("sesame-1234");
+    await page.locator('input[name="share-days"]').fill("7");
+    await page.locator('input[name="share-download"]').check();
+    await page.getByRole("button", { name: "Create link" }).click();
+    const shareUrl = (await page.getByTestId("share-url").textContent())!;
+    expect(shareUrl).toMatch(/\/s\/[A-Za-z0-9_-]{43}$/);
+
+    // A stranger: no session. The link asks for the password first.
+    const stranger = await browser.newContext({ baseURL: baseUrl, acceptDownloads: true });
+    const sp = await stranger.newPage();
+    await sp.goto(shareUrl);
+    await sp.getByTestId("share-password-form").waitFor();
+    expect(await sp.getByTestId("shared-album").count()).toBe(0);
+    await sp.getByLabel("Password").fill("wrong-password");
+    await sp.getByRole("button", { name: "Open album" }).click();
+    await expect.poll(() => sp.getByRole("alert").textContent()).toContain("not right");
+    await sp.getByLabel("Password").fill("sesame-1234");
+    await sp.getByRole("button", { name: "Open album" }).click();
+    await sp.getByTestId("shared-album").waitFor();
+    expect(await sp.getByTestId("shared-album-name").textContent()).toBe("Best picks");
+    expect(await sp.getByTestId("shared-caption").allTextContents()).toContain("Our weekend, in one picture");
+    expect(await sp.content()).not.toContain(user.name); // nothing of the team
+    const token = shareUrl.split("/s/")[1]!;
+    expect((await stranger.request.get(`/api/share/${token}/photos/${reordered[0]}/thumb`)).status()).toBe(200);
+    expect((await stranger.request.get(`/api/share/${token}/photos/not-in-this-album/thumb`)).status()).toBe(404);
+    expect((await stranger.request.get(`/api/teams/${teamId}/albums`)).status()).toBe(401);
+
+    // Download the ZIP from the shared page and look inside.
+    const [download] = await Promise.all([sp.waitForEvent("download"), sp.getByTestId("shared-download").click()]);
+    const zip = await unzip(await readFile((await download.path())!));
+    const names = [...zip.keys()];
+    expect(names.filter((n) => n.endsWith(".jpg"))).toHaveLength(reordered.length);
+    expect(names.every((n) => n.startsWith("Best picks/"))).toBe(true);
+    expect(names.filter((n) => n.endsWith(".xmp"))).toHaveLength(reordered.length);
+    const csv = zip.get("Best picks/captions.csv")!.toString("utf8");
+    expect(csv).toContain("file,album,original_name,caption,hashtags,alt_text");
+    expect(csv).toContain("Our weekend, in one picture");
+    const firstXmp = zip.get(names.find((n) => n.startsWith("Best picks/001-") && n.endsWith(".xmp"))!)!.toString("utf8");
+    expect(firstXmp).toContain("<dc:description>");
+    expect(firstXmp).toContain("<dc:subject>");
+    expect(zip.has("Best picks/captions.json")).toBe(true);
+
+    // The member revokes the link; the stranger's next visit is a 404.
+    await page.reload();
+    await page.getByRole("button", { name: "Revoke" }).click();
+    await expect.poll(() => page.getByTestId("share-links").textContent()).toContain("revoked");
+    const gone = await sp.goto(shareUrl);
+    expect(gone?.status()).toBe(404);
+    expect((await stranger.request.get(`/api/share/${token}/photos/${reordered[0]}/thumb`)).status()).toBe(404);
+
+    await stranger.close();
+    await context.close();
+  });
+});
