@@ -30,11 +30,11 @@ const height = Math.round((width * 3) / 4);
 /** Photo-like content: smooth random blobs (upscaled coarse noise) plus fine grain, JPEG q90. */
 async function generateOne(file: string, seed: number): Promise<void> {
   const coarse = await sharp({
-    create: { width: 24 + (seed % 17), height: 18 + (seed % 13), channels: 3, noise: { type: "gaussian", mean: 120 + (seed % 40), sigma: 60 } },
+    create: { width: 24 + (seed % 17), height: 18 + (seed % 13), channels: 3, background: "#000", noise: { type: "gaussian", mean: 120 + (seed % 40), sigma: 60 } },
   })
     .png()
     .toBuffer();
-  const grain = await sharp({ create: { width, height, channels: 3, noise: { type: "gaussian", mean: 128, sigma: 10 } } })
+  const grain = await sharp({ create: { width, height, channels: 3, background: "#000", noise: { type: "gaussian", mean: 128, sigma: 10 } } })
     .png({ compressionLevel: 0 })
     .toBuffer();
   const tmp = `${file}.tmp`;
