@@ -49,6 +49,8 @@ const schema = z.object({
   REDIS_URL: z.string().url().optional(),
   LLAMA_DEBUG: bool.default(false),
   RUN_WORKERS: bool.default(true),
+  // Analysis leases: a worker that dies holds its photos at most this long.
+  ANALYSIS_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   // lib/organize: how many photos "Best picks" holds.
   BEST_PICKS_COUNT: z.coerce.number().int().min(1).max(500).default(12),
   SLOW_QUERY_MS: z.coerce.number().int().positive().default(500),

@@ -3,6 +3,7 @@
 // server uses startAnalysisWorker (worker.ts), the same engine in "forever" mode.
 import type { ResolvedConfig } from "@/lib/config";
 import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import type { VisionProvider } from "@/lib/llama";
 import { AnalysisEngine, type ProgressSnapshot } from "./engine";
 import type { SharedBudget } from "./shared-budget";
@@ -32,7 +33,7 @@ export async function runAnalysis(opts: RunAnalysisOptions): Promise<RunReport> 
     mode: "drain",
     onProgress: opts.onProgress,
     debug: opts.debug,
-    leaseMs: opts.leaseMs,
+    leaseMs: opts.leaseMs ?? getEnv().ANALYSIS_LEASE_MS,
     shared: opts.shared,
   });
   try {

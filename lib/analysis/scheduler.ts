@@ -71,7 +71,7 @@ export class RequestScheduler {
   }
   /** Requests per second the budget allows now. */
   get ceilingRps(): number {
-    return this.budget.ratePerS;
+    return this.provider.usesNetwork ? this.budget.ratePerS : 0;
   }
 
   private currentLimit(): number {
@@ -116,7 +116,7 @@ export class RequestScheduler {
     this.learn(a, batch.length, started);
     this.events.onResult?.(a, batch.length);
     // batch_delay: the worker's pause between its batches; it keeps its slot.
-    if (this.cfg.batchDelayS > 0) await sleep(this.cfg.batchDelayS * 1000, signal);
+    if (this.cfg.batchDelayS > 0 && this.provider.usesNetwork) await sleep(this.cfg.batchDelayS * 1000, signal);
     return a;
   }
 

@@ -28,7 +28,7 @@ export function startAnalysisWorker(opts: WorkerOptions = {}): () => Promise<voi
           scope: {},
           config,
           mode: "forever",
-          leaseMs: opts.leaseMs,
+          leaseMs: opts.leaseMs ?? env.ANALYSIS_LEASE_MS,
           idlePollMs: opts.idlePollMs,
           debug: opts.debug,
         });

@@ -11,15 +11,15 @@ export function contentHashFor(salt: string, i: number): string {
   return createHash("sha256").update(`${salt}:${i}`).digest("hex");
 }
 
-/** A small distinct JPEG (a few KB) for photo i. */
-export async function smallJpeg(i: number, side = 64): Promise<Buffer> {
-  const r = (i * 37) % 256;
-  const g = (i * 91) % 256;
-  const b = (i * 53) % 256;
-  return sharp({ create: { width: side, height: side, channels: 3, background: { r, g, b } } })
-    .composite([{ input: Buffer.from(`<svg width="${side}" height="${side}"><text x="4" y="${side / 2}" font-size="12">${i}</text></svg>`), top: 0, left: 0 }])
-    .jpeg({ quality: 70 })
-    .toBuffer();
+/** A small JPEG (a few KB), distinct for every i: its pixels are derived from a hash of i. */
+export async function smallJpeg(i: number, side = 48): Promise<Buffer> {
+  const pixels = Buffer.alloc(side * side * 3);
+  let block = createHash("sha256").update(`pixels:${i}`).digest();
+  for (let o = 0; o < pixels.length; o += block.length) {
+    block.copy(pixels, o);
+    block = createHash("sha256").update(block).digest();
+  }
+  return sharp(pixels, { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
 }
 
 /** Writes the analysis JPEGs for hashes 0..n-1 of `salt` (skips those already stored). */

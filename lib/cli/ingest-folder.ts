@@ -1,0 +1,68 @@
+// The CLI's intake: every image file under a folder (recursively, in name
+// order) into the "CLI" team's set for that folder, through the same ingest and
+// image pipeline as uploads. Files already in the set are recognised by content.
+import { createReadStream } from "node:fs";
+import { readdir } from "node:fs/promises";
+import path from "node:path";
+import { db } from "@/lib/db";
+import { ingestFile } from "@/lib/images/ingest";
+import { processPendingPhotos } from "@/lib/images/pipeline";
+
+const IMAGE_EXT = new Set([".jpg", ".jpeg", ".png", ".webp", ".avif", ".tif", ".tiff", ".gif", ".heic", ".heif"]);
+export const CLI_TEAM = "CLI";
+const CLI_EMAIL = "cli@localhost";
+
+export interface FolderIngest {
+  teamId: string;
+  setId: string;
+  files: number;
+  added: number;
+  duplicates: number;
+  rejected: { file: string; reason: string }[];
+}
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) yield* walk(p);
+    else if (e.isFile() && IMAGE_EXT.has(path.extname(e.name).toLowerCase())) yield p;
+  }
+}
+
+/** The CLI team, its user, and the set named after the source folder (created once, reused after). */
+async function cliSet(source: string): Promise<{ teamId: string; setId: string }> {
+  const client = db();
+  const user = await client.user.upsert({
+    where: { email: CLI_EMAIL },
+    update: {},
+    create: { email: CLI_EMAIL, name: "Command line", passwordHash: "!" },
+  });
+  let team = await client.team.findFirst({ where: { name: CLI_TEAM, memberships: { some: { userId: user.id } } } });
+  team ??= await client.team.create({ data: { name: CLI_TEAM, memberships: { create: { userId: user.id, role: "OWNER" } } } });
+  let set = await client.photoSet.findFirst({ where: { teamId: team.id, name: source } });
+  set ??= await client.photoSet.create({ data: { teamId: team.id, name: source, createdById: user.id } });
+  return { teamId: team.id, setId: set.id };
+}
+
+export async function ingestFolder(source: string, opts: { limit?: number; log?: (m: string) => void } = {}): Promise<FolderIngest> {
+  const { teamId, setId } = await cliSet(source);
+  const out: FolderIngest = { teamId, setId, files: 0, added: 0, duplicates: 0, rejected: [] };
+  for await (const file of walk(source)) {
+    if (opts.limit !== undefined && out.files >= opts.limit) break;
+    out.files += 1;
+    try {
+      const r = await ingestFile({ teamId, setId, originalName: path.relative(source, file), stream: createReadStream(file) });
+      if (r.duplicate) out.duplicates += 1;
+      else out.added += 1;
+    } catch (err) {
+      out.rejected.push({ file, reason: (err as Error).message });
+    }
+    if (out.files % 500 === 0) opts.log?.(`  ${out.files} files read...`);
+  }
+  opts.log?.(`Read ${out.files} files from ${source}: ${out.added} new, ${out.duplicates} already known, ${out.rejected.length} refused.`);
+  // Decode, measure and hash the new ones (the image pipeline) so they are queued for analysis.
+  const processed = await processPendingPhotos({ setId });
+  if (processed > 0) opts.log?.(`Prepared ${processed} photos (analysis image, thumbnail, measurements, duplicates).`);
+  return out;
+}

@@ -1,0 +1,146 @@
+// npm run organize -- --source DIR [--output DIR] [--parallel-workers N] [--batch-size N]
+//   [--ai-provider llama|openai-compatible|local] [--profile NAME] [--config FILE] [--limit N]
+//   [--dev-mode] [--debug-performance] [--report FILE] [--analyze-skipped] [--other-config-flag=VALUE]
+// The command-line organizer on the same lib/ as the web app: ingest a folder
+// into a "CLI" team (one set per source folder), run the analysis loop with a
+// progress bar, export albums, best picks and duplicate groups, and write a
+// JSON report. Report format: docs/cli.md.
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import cliProgress from "cli-progress";
+import { ConfigError, flagsFromArgs, resolveConfig } from "@/lib/config";
+import { closeDb, ensureMigrated } from "@/lib/db";
+import { requeueSkipped, runAnalysis, type RunReport } from "@/lib/analysis";
+import { exportSetToDirectory } from "@/lib/organize";
+import { ingestFolder } from "./ingest-folder";
+import { cliReport } from "./report";
+
+const USAGE = `Usage: npm run organize -- --source DIR [--output DIR] [--parallel-workers N] [--batch-size N]
+  [--ai-provider llama|openai-compatible|local] [--profile conservative|optimized|high-throughput]
+  [--config FILE] [--limit N] [--dev-mode] [--debug-performance] [--report FILE] [--analyze-skipped]
+Any other configuration flag (docs/configuration.md) as --flag=value, e.g. --max-rpm=600.`;
+
+/** --dev-mode: the guide's "test settings on a few photos first". */
+const DEV_MODE_LIMIT = 20;
+
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    strict: false,
+    options: {
+      source: { type: "string" },
+      output: { type: "string" },
+      "parallel-workers": { type: "string" },
+      "batch-size": { type: "string" },
+      "ai-provider": { type: "string" },
+      profile: { type: "string" },
+      config: { type: "string" },
+      limit: { type: "string" },
+      "dev-mode": { type: "boolean" },
+      "debug-performance": { type: "boolean" },
+      report: { type: "string" },
+      "analyze-skipped": { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  if (typeof values.source !== "string") {
+    console.error(`--source DIR is required.\n${USAGE}`);
+    return 2;
+  }
+  const limit = typeof values.limit === "string" ? Number(values.limit) : values["dev-mode"] ? DEV_MODE_LIMIT : undefined;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) {
+    console.error("--limit: must be a positive integer.");
+    return 2;
+  }
+  let config;
+  try {
+    config = resolveConfig({
+      file: typeof values.config === "string" ? values.config : undefined,
+      profile: typeof values.profile === "string" ? values.profile : undefined,
+      flags: flagsFromArgs(values as Record<string, string | boolean | undefined>),
+    });
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 2;
+    }
+    throw err;
+  }
+  if (config.providerNote) console.log(config.providerNote);
+  const debugPerf = values["debug-performance"] === true || values["dev-mode"] === true;
+
+  await ensureMigrated();
+  const started = Date.now();
+  const source = path.resolve(values.source);
+  const ingest = await ingestFolder(source, { limit, log: (m) => console.log(m) });
+  if (values["analyze-skipped"]) {
+    const n = await requeueSkipped(ingest.setId);
+    if (n > 0) console.log(`${n} previously skipped photos will be analysed anyway (--analyze-skipped).`);
+  }
+
+  console.log(
+    `Analysing with ${config.provider} (${config.model}), profile ${config.profile}: ` +
+      `${config.parallelWorkers} workers, batch ${config.batchSize}, max ${config.maxConcurrentRequests} in flight, ${config.maxRequestsPerMinute} requests/min.`,
+  );
+  const bar = new cliProgress.SingleBar(
+    { format: "{bar} {value}/{total} photos | {rps} req/s | {inFlight} in flight | cached {cached} skipped {skipped} failed {failed}", hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  const interactive = process.stdout.isTTY && !debugPerf;
+  if (interactive) bar.start(1, 0, { rps: "0.0", inFlight: 0, cached: 0, skipped: 0, failed: 0 });
+  const ac = new AbortController();
+  const onSignal = () => ac.abort(new Error("interrupted"));
+  process.once("SIGINT", onSignal);
+  let report: RunReport;
+  try {
+    report = await runAnalysis({
+      setId: ingest.setId,
+      config,
+      signal: ac.signal,
+      debug: debugPerf ? (m) => console.log(`[${((Date.now() - started) / 1000).toFixed(2)}s] ${m}`) : undefined,
+      onProgress: (p) => {
+        if (!interactive) return;
+        bar.setTotal(Math.max(1, p.total));
+        bar.update(p.done, { rps: p.requestsPerS.toFixed(1), inFlight: p.inFlight, cached: p.cached, skipped: p.skipped, failed: p.failed });
+      },
+    });
+  } finally {
+    if (interactive) bar.stop();
+    process.off("SIGINT", onSignal);
+  }
+
+  let exported: { files: number; albums: number } | undefined;
+  if (typeof values.output === "string" && !report.cancelled) {
+    exported = await exportSetToDirectory(ingest.setId, path.resolve(values.output));
+  }
+  const json = cliReport({ ingest, report, elapsedS: (Date.now() - started) / 1000, exported, config });
+  console.log(
+    `\n${json.images} photos: ${json.analyzed} analysed, ${json.cached} from cache, ${json.skipped} skipped, ${json.failed} failed` +
+      ` (${ingest.rejected.length} files refused). ${json.requests} requests, ${json.rate_limited} rate-limited, ${json.retries} retries,` +
+      ` ${json.timeouts} timeouts; ${json.images_per_s} photos/s, ${json.requests_per_s} requests/s in ${json.elapsed_s} s.`,
+  );
+  if (exported) console.log(`Wrote ${exported.files} files in ${exported.albums} albums to ${path.resolve(values.output as string)}.`);
+  for (const a of json.advice) console.log(`Advice: ${a}`);
+  if (report.lastError && json.failed > 0) console.log(`Last error: ${report.lastError}`);
+  if (typeof values.report === "string") {
+    await writeFile(values.report, `${JSON.stringify(json, null, 2)}\n`);
+    console.log(`Report written to ${values.report}.`);
+  }
+  return report.cancelled ? 130 : json.failed > 0 ? 1 : 0;
+}
+
+main(process.argv.slice(2))
+  .then(async (code) => {
+    await closeDb();
+    process.exit(code);
+  })
+  .catch(async (err: unknown) => {
+    console.error(err instanceof Error ? err.message : err);
+    await closeDb().catch(() => undefined);
+    process.exit(1);
+  });

@@ -1,0 +1,73 @@
+// The --report JSON (documented in docs/cli.md): snake_case, stable keys.
+import type { ResolvedConfig } from "@/lib/config";
+import type { RunReport } from "@/lib/analysis";
+import type { FolderIngest } from "./ingest-folder";
+
+export interface CliReport {
+  images: number;
+  analyzed: number;
+  cached: number;
+  failed: number;
+  skipped: number;
+  refused: number;
+  requests: number;
+  rate_limited: number;
+  retries: number;
+  timeouts: number;
+  tokens_used: number;
+  elapsed_s: number;
+  analysis_elapsed_s: number;
+  images_per_s: number;
+  requests_per_s: number;
+  ceiling_requests_per_s: number;
+  latency_p50_ms: number | null;
+  latency_p95_ms: number | null;
+  provider: string;
+  model: string;
+  profile: string;
+  config_sources: string[];
+  exported: { files: number; albums: number } | null;
+  last_error: string | null;
+  advice: string[];
+  refused_files: { file: string; reason: string }[];
+}
+
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+export function cliReport(a: {
+  ingest: FolderIngest;
+  report: RunReport;
+  elapsedS: number;
+  exported?: { files: number; albums: number };
+  config: ResolvedConfig;
+}): CliReport {
+  const { report: r, config: c } = a;
+  return {
+    images: r.images,
+    analyzed: r.analyzed,
+    cached: r.cached,
+    failed: r.failed,
+    skipped: r.skipped,
+    refused: a.ingest.rejected.length,
+    requests: r.requests,
+    rate_limited: r.rateLimited,
+    retries: r.retries,
+    timeouts: r.timeouts,
+    tokens_used: r.tokensUsed,
+    elapsed_s: r2(a.elapsedS),
+    analysis_elapsed_s: r.elapsedS,
+    images_per_s: r.imagesPerS,
+    requests_per_s: r.requestsPerS,
+    ceiling_requests_per_s: r.ceilingRps,
+    latency_p50_ms: r.latencyP50Ms,
+    latency_p95_ms: r.latencyP95Ms,
+    provider: c.provider,
+    model: c.model,
+    profile: c.profile,
+    config_sources: c.sources,
+    exported: a.exported ?? null,
+    last_error: r.lastError,
+    advice: r.advice,
+    refused_files: a.ingest.rejected,
+  };
+}

@@ -1,0 +1,37 @@
+// npm run worker: one more analysis process beside the web server. It claims
+// queued photos from the same database (leases + SKIP LOCKED), and with
+// REDIS_URL set shares the rate budget with every other process. Configuration
+// comes from the environment and ORGANIZER_CONFIG (docs/configuration.md).
+// SIGINT/SIGTERM: stop claiming, save or release what is in hand, exit.
+import { resolveConfig } from "@/lib/config";
+import { closeDb, ensureMigrated } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { startAnalysisWorker } from "@/lib/analysis";
+
+async function main(): Promise<void> {
+  await ensureMigrated();
+  const env = getEnv();
+  const config = resolveConfig({ file: env.ORGANIZER_CONFIG });
+  if (config.providerNote) console.log(config.providerNote);
+  console.log(
+    `[worker ${process.pid}] analysing with ${config.provider} (${config.model}); ` +
+      `${config.maxRequestsPerMinute} requests/min${env.REDIS_URL ? ", budget shared through Redis" : " (no REDIS_URL: this process's own budget)"}.`,
+  );
+  const stop = startAnalysisWorker({ config, idlePollMs: 500 });
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[worker ${process.pid}] stopping...`);
+    void stop()
+      .then(() => closeDb())
+      .then(() => process.exit(0));
+  };
+  process.on("SIGINT", shutdown);
+  process.on("SIGTERM", shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,104 @@
+// Durability: a worker process (`npm run worker`'s entry point) killed with
+// SIGKILL mid-run loses nothing. After a restart every photo ends analysed
+// exactly once (one cache row each), no photo that was finished before the
+// kill is sent again, and only photos in flight at the kill may be sent twice.
+// What was sent is counted by a recording proxy outside the worker.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { db, ensureMigrated } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
+import { contentHashFor, seedQueuedSet, smallJpeg, storeAnalysisImages } from "@/test/bench/seed";
+import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/bench/recording-proxy";
+
+const N = 300;
+const IN_FLIGHT = 8;
+let server: LlamaServer;
+let proxy: RecordingProxy;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  await ensureMigrated();
+  server = await createLlamaServer({ rpm: 60_000, latencyMedianMs: 120, seed: 5, apiKey: "k" });
+  proxy = await createRecordingProxy(server.url);
+  await storeAnalysisImages("sigkill", N);
+});
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  await proxy?.close();
+  await server?.close();
+});
+
+function startWorker(): ChildProcess {
+  const env = getEnv();
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["lib/cli/worker.ts"], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: "test",
+      DATABASE_URL: env.DATABASE_URL,
+      DATA_DIR: env.dataDir,
+      AI_PROVIDER: "llama",
+      LLAMA_API_KEY: "k",
+      LLAMA_API_BASE_URL: proxy.url,
+      BATCH_SIZE: "1",
+      LLAMA_OPTIMAL_BATCH_SIZE: "1",
+      PARALLEL_WORKERS: String(IN_FLIGHT),
+      LLAMA_MAX_CONCURRENT: String(IN_FLIGHT),
+      BATCH_DELAY: "0",
+      ANALYSIS_LEASE_MS: "2000",
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stderr?.on("data", (d: Buffer) => process.stderr.write(`[worker] ${d.toString()}`));
+  children.push(child);
+  return child;
+}
+
+async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+it("SIGKILL mid-run: after a restart every photo is analysed once and nothing finished is re-sent", async () => {
+  const s = await seedQueuedSet("sigkill", N);
+  const analyzed = () => db().photo.count({ where: { setId: s.setId, state: "ANALYZED" } });
+
+  const first = startWorker();
+  await until(async () => (await analyzed()) >= N / 3, 60_000);
+  first.kill("SIGKILL");
+  await new Promise((r) => first.once("exit", r));
+
+  const doneAtKill = await db().photo.findMany({ where: { setId: s.setId, state: "ANALYZED" }, select: { contentHash: true } });
+  expect(doneAtKill.length).toBeLessThan(N);
+  const sentAtKill = new Map(proxy.sent);
+
+  const second = startWorker();
+  await until(async () => (await analyzed()) === N, 60_000);
+  second.kill("SIGTERM");
+  await new Promise((r) => second.once("exit", r));
+
+  // Image hash -> photo index, from the same generated JPEGs.
+  const imageOf = new Map<string, number>();
+  for (let i = 0; i < N; i++) imageOf.set(contentHashFor("sigkill", i), i);
+  const sentHash = new Map<string, string>();
+  for (let i = 0; i < N; i++) sentHash.set(contentHashFor("sigkill", i), dataUrlHash(await smallJpeg(i)));
+
+  const finishedBefore = new Set(doneAtKill.map((p) => p.contentHash));
+  let resent = 0;
+  for (const [contentHash, h] of sentHash) {
+    const total = proxy.sent.get(h) ?? 0;
+    expect(total, `photo ${imageOf.get(contentHash)} was never sent`).toBeGreaterThanOrEqual(1);
+    if (finishedBefore.has(contentHash)) expect(total, "a photo finished before the kill was sent again").toBe(sentAtKill.get(h));
+    if (total > 1) resent++;
+  }
+  // Only what was in flight (or answered but not yet saved) at the kill goes again.
+  expect(resent).toBeLessThanOrEqual(IN_FLIGHT * 2);
+
+  const photos = await db().photo.findMany({ where: { setId: s.setId } });
+  expect(photos.every((p) => p.state === "ANALYZED" && p.analysisId && p.leaseOwner === null)).toBe(true);
+  expect(await db().analysisCache.count({ where: { teamId: s.teamId } })).toBe(N);
+}, 120_000);
