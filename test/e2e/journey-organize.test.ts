@@ -50,7 +50,8 @@ async function gridOrder(page: Page): Promise<string[]> {
 
 describe("organize, review, share and export", () => {
   it("runs the whole journey", async () => {
-    const context = await browser.newContext({ baseURL: baseUrl, acceptDownloads: true });
+    // Tall enough that the album grid never scrolls: a drag that scrolls lands on the wrong tile.
+    const context = await browser.newContext({ baseURL: baseUrl, acceptDownloads: true, viewport: { width: 1280, height: 1600 } });
     const page = await context.newPage();
 
     // Sign up and create a set.
@@ -132,7 +133,7 @@ describe("organize, review, share and export", () => {
     expect(await sp.getByTestId("shared-album").count()).toBe(0);
     await sp.getByLabel("Password").fill("wrong-password");
     await sp.getByRole("button", { name: "Open album" }).click();
-    await expect.poll(() => sp.getByRole("alert").textContent()).toContain("not right");
+    await expect.poll(() => sp.getByTestId("share-password-error").textContent()).toContain("not right");
     await sp.getByLabel("Password").fill("sesame-1234");
     await sp.getByRole("button", { name: "Open album" }).click();
     await sp.getByTestId("shared-album").waitFor();

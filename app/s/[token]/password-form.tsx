@@ -33,7 +33,7 @@ export function PasswordForm({ token }: { token: string }) {
         <span className="label">Password</span>
         <input className="input" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} name="password" autoFocus />
       </label>
-      {error && <p className="text-sm text-red-700" role="alert">{error}</p>}
+      {error && <p className="text-sm text-red-700" role="alert" data-testid="share-password-error">{error}</p>}
       <button className="btn w-full" disabled={busy || !password}>Open album</button>
     </form>
   );

@@ -30,10 +30,11 @@ export function SharePanel({ teamId, albumId, canEdit, links }: { teamId: string
     e.preventDefault();
     setError(null);
     try {
-      const r = await api<{ url: string }>(base, {
+      const r = await api<{ path: string }>(base, {
         body: { allowDownload, ...(password ? { password } : {}), ...(days ? { expiresInDays: Number(days) } : {}) },
       });
-      setCreated(r.url);
+      // The page's own origin: what the person sees in the address bar, whatever proxies sit in front.
+      setCreated(new URL(r.path, window.location.origin).toString());
       setPassword("");
       router.refresh();
     } catch (err) {

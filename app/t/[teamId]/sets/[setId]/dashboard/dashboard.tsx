@@ -77,7 +77,8 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
 
   if (!p) return <p className="text-neutral-500">{error ?? "Loading progress…"}</p>;
   const r = p.run;
-  const running = p.status === "RUNNING" || (p.status === "IDLE" && (p.counts.QUEUED > 0 || p.counts.ANALYZING > 0));
+  // Work is waiting or in flight (the engine also takes queued photos of IDLE sets).
+  const pending = p.counts.QUEUED + p.counts.ANALYZING + p.counts.UPLOADED + p.counts.PROCESSING > 0;
   return (
     <div className="space-y-4" data-testid="dashboard">
       {p.provider.message && (
@@ -118,14 +119,16 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
         </ul>
         {canEdit && (
           <div className="flex flex-wrap gap-2">
-            {p.status === "PAUSED" ? (
+            {p.status === "PAUSED" && (
               <button className="btn" disabled={busy} onClick={() => void act("resume")}>Resume</button>
-            ) : p.status === "RUNNING" ? (
-              <button className="btn-secondary" disabled={busy} onClick={() => void act("pause")}>Pause</button>
-            ) : (
-              <button className="btn" disabled={busy} onClick={() => void act("start")}>Start</button>
             )}
-            {(p.status === "RUNNING" || p.status === "PAUSED" || running) && (
+            {(p.status === "RUNNING" || (p.status === "IDLE" && pending)) && (
+              <button className="btn-secondary" disabled={busy} onClick={() => void act("pause")}>Pause</button>
+            )}
+            {p.status === "CANCELLED" && (
+              <button className="btn" disabled={busy} onClick={() => void act("start")}>Start again</button>
+            )}
+            {(p.status === "RUNNING" || p.status === "PAUSED" || pending) && p.status !== "CANCELLED" && (
               <button className="btn-danger" disabled={busy} onClick={() => void act("cancel")}>Cancel</button>
             )}
             {p.counts.FAILED > 0 && (

@@ -14,6 +14,5 @@ export const GET = route<P>(async (_req, { teamId, albumId }) => {
 export const POST = route<P>(async (req, { teamId, albumId }) => {
   const { user } = await requireTeamRole(teamId, "MEMBER");
   const input = await readJson(req, createShareSchema);
-  const link = await createShareLink(teamId, user.id, albumId, input);
-  return { ...link, url: new URL(link.path, req.nextUrl.origin).toString() };
+  return createShareLink(teamId, user.id, albumId, input);
 });
