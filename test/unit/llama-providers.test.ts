@@ -106,7 +106,8 @@ describe("providers against the local server", () => {
   });
 
   it("keeps more than 100 requests in flight at once", async () => {
-    const slow = await createLlamaServer({ latencyMedianMs: 300, latencySpread: 0, rpm: 60_000 });
+    // A long fixed latency so all 120 are open together even on a loaded machine.
+    const slow = await createLlamaServer({ latencyMedianMs: 1500, latencySpread: 0, rpm: 60_000 });
     try {
       const p = llama(slow.url);
       const results = await Promise.all(Array.from({ length: 120 }, (_, i) => p.analyze(photos(1, `c${i}`), { signal: never() })));
