@@ -14,10 +14,10 @@ export const DEFAULTS: Settings = {
   rateLimitDelayS: 0.5,
   batchDelayS: 1.0,
   maxRequestsPerMinute: 3000,
-  // Not in the guide. Sized so that at 3000 requests/min of 5 photos (about
-  // 12,000 tokens each, see lib/llama/tokens.ts) the request budget binds first;
-  // the live x-ratelimit-limit-tokens header corrects it either way.
-  maxTokensPerMinute: 40_000_000,
+  // Not in the guide. Sized so that at 3000 requests/min of up to 8 photos (at
+  // most ~26,000 tokens each, see lib/llama/tokens.ts) the request budget binds
+  // first; the live x-ratelimit-limit-tokens header corrects it either way.
+  maxTokensPerMinute: 100_000_000,
   maxConcurrentRequests: 50,
   adaptiveRateLimiting: true,
   burstMode: true,

@@ -8,7 +8,7 @@ import { createLlamaServer } from "./server";
 const { values } = parseArgs({
   options: {
     rpm: { type: "string", default: "3000" },
-    tpm: { type: "string", default: "40000000" },
+    tpm: { type: "string", default: "100000000" },
     "burst-s": { type: "string", default: "2" },
     "latency-ms": { type: "string", default: "1500" },
     spread: { type: "string", default: "0.3" },

@@ -33,7 +33,7 @@ const FAULT_KINDS: FaultKind[] = ["serverError", "hang", "malformed", "truncated
 export interface LlamaServerOptions {
   /** Requests per minute (default 3000). */
   rpm?: number;
-  /** Tokens per minute (default 40,000,000). */
+  /** Tokens per minute (default 100,000,000, as the client's default budget). */
   tpm?: number;
   /** Seconds of budget that may be spent at once (default 2). */
   burstSeconds?: number;
@@ -133,7 +133,7 @@ function emptyStats(): ServerStats {
 
 export async function createLlamaServer(opts: LlamaServerOptions = {}): Promise<LlamaServer> {
   const rpm = opts.rpm ?? 3000;
-  const tpm = opts.tpm ?? 40_000_000;
+  const tpm = opts.tpm ?? 100_000_000;
   const burst = opts.burstSeconds ?? 2;
   const median = opts.latencyMedianMs ?? 1500;
   const spread = opts.latencySpread ?? 0.3;

@@ -51,7 +51,7 @@ describe("providers against the local server", () => {
     expect(o.analysis.hashtags.every((h) => h.startsWith("#"))).toBe(true);
     expect(res.usage.promptTokens).toBeGreaterThan(0);
     expect(res.usage.totalTokens).toBe(res.usage.promptTokens + res.usage.completionTokens);
-    expect(res.rateLimit).toMatchObject({ limitRequests: 3000, limitTokens: 40_000_000 });
+    expect(res.rateLimit).toMatchObject({ limitRequests: 3000, limitTokens: 100_000_000 });
     expect(res.rateLimit.remainingRequests).toBeLessThan(3000 / 30);
     expect(server.stats()).toMatchObject({ accepted: 1, images: 3 });
   });

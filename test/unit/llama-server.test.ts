@@ -121,7 +121,7 @@ describe("createLlamaServer", () => {
     expect(a.status).toBe(200);
     expect(a.headers["x-ratelimit-limit-requests"]).toBe("60");
     expect(a.headers["x-ratelimit-remaining-requests"]).toBe("1");
-    expect(a.headers["x-ratelimit-limit-tokens"]).toBe("40000000");
+    expect(a.headers["x-ratelimit-limit-tokens"]).toBe("100000000");
     expect((await post(server.url, body(1))).status).toBe(200);
     const limited = await post(server.url, body(1));
     expect(limited.status).toBe(429);
