@@ -66,3 +66,13 @@ export function dominantColors(rgb: Uint8Array, channels: number, max = 5): stri
     .map((bin) => `#${hex(bin.r / bin.n)}${hex(bin.g / bin.n)}${hex(bin.b / bin.n)}`);
 }
 
+
+/** Rec. 601 luma of an RGB(A) buffer, one byte per pixel. */
+export function toGrey(rgb: Uint8Array, channels: number): Uint8Array {
+  const n = Math.floor(rgb.length / channels);
+  const out = new Uint8Array(n);
+  for (let p = 0, i = 0; p < n; p++, i += channels) {
+    out[p] = (rgb[i]! * 299 + rgb[i + 1]! * 587 + rgb[i + 2]! * 114 + 500) / 1000;
+  }
+  return out;
+}
