@@ -63,7 +63,7 @@ export function AuthForm({ mode }: { mode: "signin" | "signup" }) {
         {mode === "signup" && <p className="mt-1 text-xs text-neutral-500">At least 10 characters.</p>}
       </div>
       {error && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+        <p role="alert" data-testid="form-error" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
           {error}
         </p>
       )}

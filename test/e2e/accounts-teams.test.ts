@@ -36,7 +36,8 @@ describe("accounts and teams", () => {
     await page.getByLabel("Email").fill(user.email);
     await page.getByLabel("Password").fill("wrong-password-123");
     await page.getByRole("button", { name: "Sign in" }).click();
-    await expect(page.getByRole("alert").textContent()).resolves.toContain("Wrong email or password");
+    await page.getByTestId("form-error").waitFor();
+    await expect(page.getByTestId("form-error").textContent()).resolves.toContain("Wrong email or password");
     await page.getByLabel("Password").fill(user.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(/\/t\/[^/]+$/);
@@ -54,7 +55,7 @@ describe("accounts and teams", () => {
     await expect(page.getByRole("combobox", { name: "Team" }).inputValue()).resolves.toBe(teamId);
 
     await page.goto(`/t/${teamId}/members`);
-    await page.getByLabel("Role").selectOption("MEMBER");
+    await page.getByLabel("Role", { exact: true }).selectOption("MEMBER");
     await page.getByRole("button", { name: "Create invitation link" }).click();
     const link = await page.getByTestId("invite-link").inputValue();
     expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]{40,}$/);
