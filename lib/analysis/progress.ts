@@ -67,3 +67,17 @@ export async function requeueFailed(setId: string): Promise<number> {
 }
 
 
+
+/**
+ * A re-run of a set: finished and failed photos go back to the queue. The cache
+ * answers every one whose content, provider, model and prompt version are
+ * unchanged (zero requests); the rest are analysed again. Skipped photos stay
+ * skipped (see requeueSkipped).
+ */
+export async function requeueForRerun(setId: string): Promise<number> {
+  const r = await db().photo.updateMany({
+    where: { setId, state: { in: ["ANALYZED", "FAILED"] } },
+    data: { state: "QUEUED", stateReason: null, attempts: 0 },
+  });
+  return r.count;
+}

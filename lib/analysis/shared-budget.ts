@@ -56,6 +56,9 @@ export function createSharedBudget(opts: SharedBudgetOptions): SharedBudget {
     connection,
     clearDatastore: false,
     timeout: opts.keyTtlMs ?? 10 * 60_000,
+    // The reservoir is refilled by the Lua tick that each heartbeat runs; the
+    // default 5 s heartbeat would release budget in 5 s lumps.
+    heartbeatInterval: 50,
     ...sharedBucketParams(opts.requestsPerMinute, opts.burstSeconds),
   });
   limiter.on("error", (err: unknown) => console.error("[analysis] shared budget:", err));

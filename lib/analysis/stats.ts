@@ -157,8 +157,9 @@ export class RunStats {
       ceilingRps: round(ceilingRps),
       failedRequests: this.failedRequests,
       lastError: this.lastError,
-      // Advice about throughput only makes sense when there was enough work to fill the pipe.
-      advice: this.advice(this.c.requests >= 20 ? ceilingRps : 0, requestsPerS),
+      // "Too slow" advice only when there was work for at least 10 s at the ceiling:
+      // a small run cannot fill the pipe whatever the settings.
+      advice: this.advice(this.c.requests >= ceilingRps * 10 ? ceilingRps : 0, requestsPerS),
       cancelled,
       firstRequestS: this.firstRequestAt === undefined ? null : round((this.firstRequestAt - this.startedAt) / 1000),
       lastRequestS: this.lastRequestAt === undefined ? null : round((this.lastRequestAt - this.startedAt) / 1000),

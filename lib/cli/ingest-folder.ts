@@ -45,7 +45,10 @@ async function cliSet(source: string): Promise<{ teamId: string; setId: string }
   return { teamId: team.id, setId: set.id };
 }
 
-export async function ingestFolder(source: string, opts: { limit?: number; log?: (m: string) => void } = {}): Promise<FolderIngest> {
+export async function ingestFolder(
+  source: string,
+  opts: { limit?: number; log?: (m: string) => void; phase?: (name: string) => void } = {},
+): Promise<FolderIngest> {
   const { teamId, setId } = await cliSet(source);
   const out: FolderIngest = { teamId, setId, files: 0, added: 0, duplicates: 0, rejected: [] };
   for await (const file of walk(source)) {
@@ -61,8 +64,10 @@ export async function ingestFolder(source: string, opts: { limit?: number; log?:
     if (out.files % 500 === 0) opts.log?.(`  ${out.files} files read...`);
   }
   opts.log?.(`Read ${out.files} files from ${source}: ${out.added} new, ${out.duplicates} already known, ${out.rejected.length} refused.`);
+  opts.phase?.("files stored");
   // Decode, measure and hash the new ones (the image pipeline) so they are queued for analysis.
   const processed = await processPendingPhotos({ setId });
+  opts.phase?.("image pipeline done");
   if (processed > 0) opts.log?.(`Prepared ${processed} photos (analysis image, thumbnail, measurements, duplicates).`);
   return out;
 }

@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { ConfigError, flagsFromArgs, resolveConfig } from "@/lib/config";
 import { closeDb, ensureMigrated } from "@/lib/db";
-import { requeueSkipped, runAnalysis, type RunReport } from "@/lib/analysis";
+import { requeueForRerun, requeueSkipped, runAnalysis, type RunReport } from "@/lib/analysis";
 import { exportSetToDirectory } from "@/lib/organize";
 import { ingestFolder } from "./ingest-folder";
 import { cliReport } from "./report";
@@ -74,10 +74,21 @@ async function main(argv: string[]): Promise<number> {
   if (config.providerNote) console.log(config.providerNote);
   const debugPerf = values["debug-performance"] === true || values["dev-mode"] === true;
 
-  await ensureMigrated();
   const started = Date.now();
+  // --debug-performance: where time and memory go, phase by phase.
+  const phase = (name: string) => {
+    if (!debugPerf) return;
+    const m = process.memoryUsage();
+    console.log(`[${((Date.now() - started) / 1000).toFixed(2)}s] ${name}: rss ${(m.rss / 2 ** 20).toFixed(0)} MB, heap ${(m.heapUsed / 2 ** 20).toFixed(0)} MB, external ${(m.external / 2 ** 20).toFixed(0)} MB`);
+  };
+  await ensureMigrated();
+  phase("database ready");
   const source = path.resolve(values.source);
-  const ingest = await ingestFolder(source, { limit, log: (m) => console.log(m) });
+  const ingest = await ingestFolder(source, { limit, log: (m) => console.log(m), phase });
+  // Photos from an earlier run of this folder go through the loop again: the
+  // cache answers them (zero requests) unless the provider, model or prompt changed.
+  const again = await requeueForRerun(ingest.setId);
+  if (again > 0) console.log(`${again} photos from an earlier run are checked against the cache.`);
   if (values["analyze-skipped"]) {
     const n = await requeueSkipped(ingest.setId);
     if (n > 0) console.log(`${n} previously skipped photos will be analysed anyway (--analyze-skipped).`);
@@ -114,10 +125,12 @@ async function main(argv: string[]): Promise<number> {
     process.off("SIGINT", onSignal);
   }
 
+  phase("analysis done");
   let exported: { files: number; albums: number } | undefined;
   if (typeof values.output === "string" && !report.cancelled) {
     exported = await exportSetToDirectory(ingest.setId, path.resolve(values.output));
   }
+  phase("export done");
   const json = cliReport({ ingest, report, elapsedS: (Date.now() - started) / 1000, exported, config });
   console.log(
     `\n${json.images} photos: ${json.analyzed} analysed, ${json.cached} from cache, ${json.skipped} skipped, ${json.failed} failed` +

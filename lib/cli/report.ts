@@ -22,6 +22,8 @@ export interface CliReport {
   ceiling_requests_per_s: number;
   latency_p50_ms: number | null;
   latency_p95_ms: number | null;
+  /** Peak resident memory of the organizing process (MB). */
+  peak_rss_mb: number;
   provider: string;
   model: string;
   profile: string;
@@ -61,6 +63,7 @@ export function cliReport(a: {
     ceiling_requests_per_s: r.ceilingRps,
     latency_p50_ms: r.latencyP50Ms,
     latency_p95_ms: r.latencyP95Ms,
+    peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
     provider: c.provider,
     model: c.model,
     profile: c.profile,
