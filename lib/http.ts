@@ -4,6 +4,7 @@
 import { NextResponse, type NextRequest } from "next/server";
 import type { ZodType } from "zod";
 import { ensureMigrated } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { AppError, badRequest, errorResponse } from "@/lib/errors";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -65,4 +66,10 @@ export function parseParams<T>(schema: ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
   if (!r.success) throw new AppError("not_found", "Not found");
   return r.data;
+}
+
+/** The app's public origin for links we hand out (invitations, shares): NEXTAUTH_URL when set. */
+export function publicOrigin(req: { nextUrl: URL }): string {
+  const configured = getEnv().NEXTAUTH_URL;
+  return configured ? new URL(configured).origin : req.nextUrl.origin;
 }

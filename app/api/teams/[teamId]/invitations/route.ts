@@ -1,7 +1,7 @@
 // GET /api/teams/:teamId/invitations - pending invitations (admin+)
 // POST /api/teams/:teamId/invitations - create an invitation link (admin+)
 import { z } from "zod";
-import { readJson, route } from "@/lib/http";
+import { publicOrigin, readJson, route } from "@/lib/http";
 import { ROLES, createInvitation, listPendingInvitations, requireTeamRole } from "@/lib/teams";
 
 export const GET = route<{ teamId: string }>(async (_req, { teamId }) => {
@@ -18,6 +18,6 @@ export const POST = route<{ teamId: string }>(async (req, { teamId }) => {
   const { user, role: actorRole } = await requireTeamRole(teamId, "ADMIN");
   const { role, expiresInDays } = await readJson(req, body);
   const inv = await createInvitation({ teamId, actor: { id: user.id, role: actorRole }, role, expiresInDays });
-  const url = new URL(`/invite/${inv.token}`, req.nextUrl.origin).toString();
+  const url = new URL(`/invite/${inv.token}`, publicOrigin(req)).toString();
   return Response.json({ id: inv.id, url, role, expiresAt: inv.expiresAt }, { status: 201 });
 });
