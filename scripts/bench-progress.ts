@@ -5,7 +5,8 @@
 // moves them to ANALYZED (writing cache rows, photo columns and the run's live
 // stats the way the engine does, so album refreshes happen too), 100 pollers
 // each GET /api/teams/:teamId/sets/:setId/analysis once a second, as open
-// dashboards do. Prints p50/p95/p99/max latency and errors. Nothing is
+// dashboards do. Prints p50/p95/p99/max latency and errors, and the same
+// figures for a baseline route under the same load, measured in the same run. Nothing is
 // asserted: the machine is shared and noisy; read the figures side by side.
 //
 // Options (env): BENCH_POLLERS (100), BENCH_SECONDS (20), BENCH_PHOTOS (5000),
@@ -116,27 +117,33 @@ async function main() {
     })();
 
     // The pollers: each asks once a second (random phase), like an open dashboard.
-    const latencies: number[] = [];
-    let errors = 0;
-    const until = Date.now() + SECONDS * 1000;
-    await Promise.all(
-      Array.from({ length: POLLERS }, async () => {
-        await sleep(Math.random() * 1000);
-        while (Date.now() < until) {
-          const t0 = performance.now();
-          try {
-            const res = await fetch(progressUrl, { headers: { cookie: cookie() } });
-            await res.arrayBuffer();
-            if (res.status !== 200) errors++;
-            else latencies.push(performance.now() - t0);
-          } catch {
-            errors++;
+    const poll = async (target: string) => {
+      const latencies: number[] = [];
+      let errors = 0;
+      const until = Date.now() + SECONDS * 1000;
+      await Promise.all(
+        Array.from({ length: POLLERS }, async () => {
+          await sleep(Math.random() * 1000);
+          while (Date.now() < until) {
+            const t0 = performance.now();
+            try {
+              const res = await fetch(target, { headers: { cookie: cookie() } });
+              await res.arrayBuffer();
+              if (res.status !== 200) errors++;
+              else latencies.push(performance.now() - t0);
+            } catch {
+              errors++;
+            }
+            await sleep(Math.max(0, 1000 - (performance.now() - t0)));
           }
-          const spent = performance.now() - t0;
-          await sleep(Math.max(0, 1000 - spent));
-        }
-      }),
-    );
+        }),
+      );
+      return { latencies: latencies.sort((a, b) => a - b), errors };
+    };
+    // Side by side in this run: the same load on the cheapest signed-in route
+    // (the team's member list: the session check plus one query), then on progress.
+    const baseline = await poll(`${base}/api/teams/${teamId}/members`);
+    const { latencies, errors } = await poll(progressUrl);
     stopWriter = true;
     await writer;
     latencies.sort((a, b) => a - b);
@@ -145,6 +152,10 @@ async function main() {
     console.log(`requests ${latencies.length + errors}  errors ${errors}`);
     console.log(`p50 ${f(percentile(latencies, 50))}  p95 ${f(percentile(latencies, 95))}  p99 ${f(percentile(latencies, 99))}  max ${f(latencies.at(-1) ?? NaN)}`);
     console.log(`p99 under 50 ms: ${percentile(latencies, 99) < 50 ? "yes" : "no"}`);
+    const b50 = percentile(baseline.latencies, 50);
+    const b99 = percentile(baseline.latencies, 99);
+    console.log(`baseline (GET members, same load, before the progress phase): p50 ${f(b50)}  p99 ${f(b99)}  errors ${baseline.errors}`);
+    console.log(`progress / baseline: p50 x${(percentile(latencies, 50) / b50).toFixed(2)}  p99 x${(percentile(latencies, 99) / b99).toFixed(2)}`);
   } finally {
     stopWriter = true;
     await app.stop();

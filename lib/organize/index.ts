@@ -47,4 +47,4 @@ export {
 export { exportSetToDirectory } from "@/lib/export/directory";
 export { setRunStatus, reanalysePhoto, type RunAction } from "./run-control";
 export { providerStatus, LOCAL_ONLY_MESSAGE, type ProviderStatus } from "./provider-status";
-export { dashboardProgress, type DashboardProgress } from "./dashboard";
+export { dashboardProgress, forgetDashboardProgress, type DashboardProgress } from "./dashboard";

@@ -7,13 +7,14 @@
 // whose membership or order differs). It runs under a per-set advisory lock
 // after a person's edit, when a keeper is chosen, when albums or exports are
 // read, and from the progress poll whenever the set's count of analysed photos
-// changed. An album a person reordered (orderedByHand) keeps their order; new
+// changed (coalesced: at most one refresh per set every 2 s per process). An album a person reordered (orderedByHand) keeps their order; new
 // members are appended in score order, members that left are dropped.
 import { db, Prisma, type PrismaClient } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { notFound } from "@/lib/errors";
 import { compareByScore, pickBest } from "./best";
 import { suggestKeeper } from "./keeper";
+import { createRefreshScheduler } from "./refresh-scheduler";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
 
@@ -185,20 +186,20 @@ async function refreshKeepers(tx: Tx, setId: string): Promise<number> {
 }
 
 const lastAnalysed = new Map<string, number>();
+const scheduler = createRefreshScheduler(refreshSetOrganization, {
+  minIntervalMs: 2000,
+  onError: (err, setId) => console.error(`[organize] refreshing albums of set ${setId} failed`, err),
+});
 
 /**
  * Called by the progress poll with the set's current count of analysed
- * photos: refreshes only when that count moved since the last call in this
- * process, so a second of polling costs nothing when nothing landed.
+ * photos: when that count moved since the last call in this process, asks for
+ * a refresh (coalesced and spaced out by refresh-scheduler.ts; never awaited,
+ * so the poll stays one GROUP BY + one row).
  */
-export async function refreshIfAnalysedChanged(setId: string, analysed: number): Promise<boolean> {
+export function refreshIfAnalysedChanged(setId: string, analysed: number): boolean {
   if (lastAnalysed.get(setId) === analysed) return false;
   lastAnalysed.set(setId, analysed);
-  try {
-    await refreshSetOrganization(setId);
-  } catch (err) {
-    lastAnalysed.delete(setId); // try again on the next poll
-    throw err;
-  }
+  scheduler.request(setId);
   return true;
 }

@@ -5,7 +5,7 @@ import { requeueFailed, requeueSkipped } from "@/lib/analysis";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { readJson, route } from "@/lib/http";
-import { dashboardProgress, setRunStatus } from "@/lib/organize";
+import { dashboardProgress, forgetDashboardProgress, setRunStatus } from "@/lib/organize";
 import { requireTeamRole } from "@/lib/teams";
 
 type P = { teamId: string; setId: string };
@@ -22,6 +22,7 @@ const body = z.object({
 export const POST = route<P>(async (req, { teamId, setId }) => {
   await requireTeamRole(teamId, "MEMBER");
   const { action } = await readJson(req, body);
+  forgetDashboardProgress(teamId, setId);
   switch (action) {
     case "start":
     case "pause":
