@@ -202,7 +202,10 @@ export class AnalysisEngine {
   /** Runs until the scope is drained (mode "drain"), aborted, or a fatal provider error. */
   async run(): Promise<RunReport> {
     const renew = setInterval(() => void renewLeases(this.owner, this.leaseMs).catch(() => undefined), this.leaseMs / 3);
-    const flushStats = setInterval(() => void this.writeStats(false), 1000);
+    const flushStats = setInterval(() => {
+      void this.writeStats(false);
+      void this.dropStoppedSets().catch(() => undefined);
+    }, 1000);
     const idle = this.opts.idlePollMs ?? 1000;
     const onAbort = () => this.poke();
     this.signal.addEventListener("abort", onAbort);
@@ -219,6 +222,11 @@ export class AnalysisEngine {
           if (this.opts.mode === "drain") {
             const left = await remainingInScope(this.opts.scope);
             if (left.queued + left.analyzing === 0) break;
+          } else if (this.runs.size > 0) {
+            // The background worker ran out of work: close these runs, so the
+            // next upload starts a new one with its own statistics.
+            await this.writeStats(true);
+            this.runs.clear();
           }
           await this.waitForChange(idle); // others' leases, or new uploads (worker)
         } else if (claimed === 0 || highWater - this.outstanding < 32) {
@@ -438,6 +446,31 @@ export class AnalysisEngine {
       });
       this.writer.ended({ photoId: p.id, state: "FAILED", reason });
     }
+  }
+
+  /**
+   * A set paused or cancelled while we hold its photos: what has not been sent
+   * yet goes back to the queue now (requests in flight finish and are saved).
+   */
+  private async dropStoppedSets(): Promise<void> {
+    const waiting = [...this.pending, ...this.retryReady];
+    if (waiting.length === 0) return;
+    const setIds = [...new Set(waiting.map((w) => w.photo.setId))];
+    const stopped = await db().photoSet.findMany({ where: { id: { in: setIds }, status: { in: ["PAUSED", "CANCELLED"] } }, select: { id: true } });
+    if (stopped.length === 0) return;
+    const ids = new Set(stopped.map((x) => x.id));
+    const drop = (list: Work[]) => list.filter((w) => !ids.has(w.photo.setId));
+    // Read the lists again: some may have been sent while we asked.
+    const dropped = [...this.pending, ...this.retryReady].filter((w) => ids.has(w.photo.setId));
+    this.pending = drop(this.pending);
+    this.retryReady = drop(this.retryReady);
+    const photoIds = dropped.flatMap((w) => [w.photo.id, ...w.followers.map((f) => f.id)]);
+    for (const w of dropped) this.done(w);
+    await releasePhotos(this.owner, photoIds);
+    this.outstanding -= photoIds.length;
+    for (const w of dropped) this.count(w.photo.setId, (s) => (s.c.images -= 1 + w.followers.length));
+    this.opts.debug?.(`released ${photoIds.length} photos of paused/cancelled sets`);
+    this.poke();
   }
 
   private async writeStats(final: boolean, cancelled = false): Promise<void> {

@@ -84,10 +84,12 @@ export class RunStats {
     this.firstRequestAt ??= t;
     this.lastRequestAt = t;
     this.recentReq.push(t);
+    trim(this.recentReq, t);
   }
   imagesDone(n: number): void {
     const t = this.now();
     for (let i = 0; i < n; i++) this.recentImg.push(t);
+    trim(this.recentImg, t);
   }
   latency(ms: number): void {
     // A ring of the last 2000 samples is plenty for p50/p95.
@@ -165,6 +167,14 @@ export class RunStats {
       lastRequestS: this.lastRequestAt === undefined ? null : round((this.lastRequestAt - this.startedAt) / 1000),
     };
   }
+}
+
+/** Keeps only the rate window (a worker runs for days). */
+function trim(list: number[], now: number): void {
+  if (list.length < 4096) return;
+  let i = 0;
+  while (i < list.length && (list[i] as number) < now - RATE_WINDOW_MS) i++;
+  list.splice(0, i);
 }
 
 function round(x: number): number {

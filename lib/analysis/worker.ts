@@ -5,9 +5,12 @@ import { resolveConfig, type ResolvedConfig } from "@/lib/config";
 import { ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AnalysisEngine } from "./engine";
+import type { Scope } from "./queue";
 
 export interface WorkerOptions {
   config?: ResolvedConfig;
+  /** Only this team's or set's photos (a dedicated worker); default: everything queued. */
+  scope?: Scope;
   leaseMs?: number;
   idlePollMs?: number;
   debug?: (msg: string) => void;
@@ -25,7 +28,7 @@ export function startAnalysisWorker(opts: WorkerOptions = {}): () => Promise<voi
       try {
         const config = opts.config ?? resolveConfig({ file: env.ORGANIZER_CONFIG });
         engine = new AnalysisEngine({
-          scope: {},
+          scope: opts.scope ?? {},
           config,
           mode: "forever",
           leaseMs: opts.leaseMs ?? env.ANALYSIS_LEASE_MS,

@@ -1,14 +1,17 @@
-// npm run worker: one more analysis process beside the web server. It claims
+// npm run worker [-- --team-id ID | --set-id ID]: one more analysis process beside the web server. It claims
 // queued photos from the same database (leases + SKIP LOCKED), and with
 // REDIS_URL set shares the rate budget with every other process. Configuration
 // comes from the environment and ORGANIZER_CONFIG (docs/configuration.md).
+// --team-id / --set-id: a dedicated worker that only takes that team's / set's photos.
 // SIGINT/SIGTERM: stop claiming, save or release what is in hand, exit.
+import { parseArgs } from "node:util";
 import { resolveConfig } from "@/lib/config";
 import { closeDb, ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { startAnalysisWorker } from "@/lib/analysis";
 
 async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { "team-id": { type: "string" }, "set-id": { type: "string" } } });
   await ensureMigrated();
   const env = getEnv();
   const config = resolveConfig({ file: env.ORGANIZER_CONFIG });
@@ -17,7 +20,7 @@ async function main(): Promise<void> {
     `[worker ${process.pid}] analysing with ${config.provider} (${config.model}); ` +
       `${config.maxRequestsPerMinute} requests/min${env.REDIS_URL ? ", budget shared through Redis" : " (no REDIS_URL: this process's own budget)"}.`,
   );
-  const stop = startAnalysisWorker({ config, idlePollMs: 500 });
+  const stop = startAnalysisWorker({ config, idlePollMs: 500, scope: { teamId: values["team-id"], setId: values["set-id"] } });
   let stopping = false;
   const shutdown = () => {
     if (stopping) return;

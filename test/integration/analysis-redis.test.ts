@@ -51,6 +51,16 @@ describe("shared budget keys", () => {
   });
 });
 
+/** Resolves when the worker printed its start line (it is claiming from then on). */
+function ready(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.stdout?.on("data", (d: Buffer) => {
+      if (d.toString().includes("analysing with")) resolve();
+    });
+    child.once("exit", () => reject(new Error("worker exited before it started")));
+  });
+}
+
 describe("two worker processes", () => {
   let server: LlamaServer;
   const children: ChildProcess[] = [];
@@ -66,9 +76,9 @@ describe("two worker processes", () => {
     await server?.close();
   });
 
-  function startWorker(): ChildProcess {
+  function startWorker(setId: string): ChildProcess {
     const env = getEnv();
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["lib/cli/worker.ts"], {
+    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["lib/cli/worker.ts", "--set-id", setId], {
       env: {
         PATH: process.env.PATH,
         NODE_ENV: "test",
@@ -96,8 +106,8 @@ describe("two worker processes", () => {
     const s = await seedQueuedSet("redis", 200);
     // Pause the set while both start, so they begin together.
     await db().photoSet.update({ where: { id: s.setId }, data: { status: "PAUSED" } });
-    const workers = [startWorker(), startWorker()];
-    await sleep(6000);
+    const workers = [startWorker(s.setId), startWorker(s.setId)];
+    await Promise.all(workers.map(ready));
     server.resetStats();
     const t0 = Date.now();
     await db().photoSet.update({ where: { id: s.setId }, data: { status: "IDLE" } });

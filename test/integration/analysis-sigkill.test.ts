@@ -12,7 +12,7 @@ import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server"
 import { contentHashFor, seedQueuedSet, smallJpeg, storeAnalysisImages } from "@/test/bench/seed";
 import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/bench/recording-proxy";
 
-const N = 300;
+const N = 200;
 const IN_FLIGHT = 8;
 let server: LlamaServer;
 let proxy: RecordingProxy;
@@ -30,9 +30,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-function startWorker(): ChildProcess {
+function startWorker(setId: string): ChildProcess {
   const env = getEnv();
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["lib/cli/worker.ts"], {
+  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["lib/cli/worker.ts", "--set-id", setId], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "test",
@@ -67,7 +67,7 @@ it("SIGKILL mid-run: after a restart every photo is analysed once and nothing fi
   const s = await seedQueuedSet("sigkill", N);
   const analyzed = () => db().photo.count({ where: { setId: s.setId, state: "ANALYZED" } });
 
-  const first = startWorker();
+  const first = startWorker(s.setId);
   await until(async () => (await analyzed()) >= N / 3, 60_000);
   first.kill("SIGKILL");
   await new Promise((r) => first.once("exit", r));
@@ -76,7 +76,7 @@ it("SIGKILL mid-run: after a restart every photo is analysed once and nothing fi
   expect(doneAtKill.length).toBeLessThan(N);
   const sentAtKill = new Map(proxy.sent);
 
-  const second = startWorker();
+  const second = startWorker(s.setId);
   await until(async () => (await analyzed()) === N, 60_000);
   second.kill("SIGTERM");
   await new Promise((r) => second.once("exit", r));
