@@ -39,7 +39,8 @@ async function claimOne(owner: string, setId: string | undefined): Promise<Claim
   return rows[0] ?? null;
 }
 
-async function processOne(photo: Claimed, owner: string): Promise<void> {
+/** True when the photo is finished (QUEUED or FAILED), false when it will be retried. */
+async function processOne(photo: Claimed, owner: string): Promise<boolean> {
   const mine = { id: photo.id, leaseOwner: owner, state: "PROCESSING" as const };
   try {
     const store = storage();
@@ -72,11 +73,12 @@ async function processOne(photo: Claimed, owner: string): Promise<void> {
       },
     });
     if (updated.count === 1) await groupNearDuplicates(photo.id);
+    return true;
   } catch (err) {
     if (err instanceof ImageError || photo.attempts >= MAX_ATTEMPTS) {
       const reason = err instanceof ImageError ? err.message : `Processing failed ${photo.attempts} times: ${String(err)}`;
       await db().photo.updateMany({ where: mine, data: { state: "FAILED", stateReason: reason, leaseOwner: null, leaseExpiresAt: null } });
-      return;
+      return true;
     }
     // A passing fault (database, disk): keep the lease but let it expire soon, so another try comes later.
     console.error(`[images] photo ${photo.id} attempt ${photo.attempts} failed, will retry`, err);
@@ -84,6 +86,7 @@ async function processOne(photo: Claimed, owner: string): Promise<void> {
       where: mine,
       data: { leaseExpiresAt: new Date(Date.now() + 10_000 * photo.attempts), stateReason: "Retrying after an error" },
     });
+    return false;
   }
 }
 
@@ -95,20 +98,21 @@ async function processOne(photo: Claimed, owner: string): Promise<void> {
 export async function processPendingPhotos(opts: { setId?: string; limit?: number; signal?: AbortSignal } = {}): Promise<number> {
   const owner = `img-${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
   const limit = opts.limit ?? Infinity;
-  let started = 0;
+  let claimed = 0;
+  let finished = 0;
   const lane = async (): Promise<void> => {
-    while (!opts.signal?.aborted && started < limit) {
-      started++;
+    while (!opts.signal?.aborted && claimed < limit) {
+      claimed++; // reserved before the await, so lanes never overshoot the limit
       const photo = await claimOne(owner, opts.setId);
       if (!photo) {
-        started--;
+        claimed--;
         return;
       }
-      await processOne(photo, owner);
+      if (await processOne(photo, owner)) finished++;
     }
   };
   await Promise.all(Array.from({ length: os.availableParallelism() }, lane));
-  return started;
+  return finished;
 }
 
 /** The in-server background loop; the returned function stops it and waits for the photo in hand. */
