@@ -54,6 +54,9 @@ export async function createShareLink(
 }
 
 export async function listShareLinks(teamId: string, albumId: string) {
+  // Another team's (or a made-up) album is a 404, as everywhere else, not an empty list.
+  const album = await db().album.findFirst({ where: { id: albumId, teamId }, select: { id: true } });
+  if (!album) throw notFound("Album not found");
   const rows = await db().shareLink.findMany({
     where: { teamId, albumId },
     select: {
