@@ -1,6 +1,10 @@
-// Fault injection: 2% server errors, 1% hangs (aborted at fast_timeout) and 1%
-// malformed answers on a 1000-image run: every image ends analysed, nothing
-// crashes, and the run counted what happened.
+// Fault injection: 2% server errors, 1% hangs (aborted at fast_timeout), 1%
+// malformed answers and 1% answers for the wrong number of photos on a
+// 1000-image run: every image ends analysed, nothing crashes, and the run
+// counted what happened. And a provider whose limit is lower than configured:
+// the 429s' Retry-After and the x-ratelimit-limit-requests header bring the
+// engine down to the real limit, every photo ends analysed, and the advice
+// names the setting.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { resolveConfig } from "@/lib/config";
 import { db, ensureMigrated } from "@/lib/db";
@@ -17,7 +21,7 @@ beforeAll(async () => {
     latencyMedianMs: 40,
     seed: 11,
     apiKey: "k",
-    faults: { serverError: 0.02, hang: 0.01, malformed: 0.01 },
+    faults: { serverError: 0.02, hang: 0.01, malformed: 0.01, wrongCount: 0.01 },
   });
   await storeAnalysisImages("faults", 1000);
 });
@@ -52,3 +56,38 @@ it("a 1000-image run with 5xx, hangs and malformed answers ends with every image
   expect(rep.retries).toBeGreaterThan(0);
   expect(server.stats().overLimit).toBe(0);
 }, 120_000);
+
+it("a configured limit above the provider's: 429s are honoured, the header corrects the rate, the advice says what to change", async () => {
+  // A provider holding only 0.1 s of burst (1 request) that answers in ~200 ms: our opening burst overshoots it.
+  const slow = await createLlamaServer({ rpm: 600, burstSeconds: 0.1, latencyMedianMs: 200, seed: 12, apiKey: "k" });
+  try {
+    const s = await seedQueuedSet("faults", 120);
+    const config = resolveConfig({
+      flags: {
+        provider: "llama",
+        baseUrl: slow.url,
+        apiKey: "k",
+        batchSize: 1,
+        optimalBatchSize: 1,
+        parallelWorkers: 64,
+        maxConcurrentRequests: 64,
+        batchDelayS: 0,
+        maxRequestsPerMinute: 3000, // the server allows 600
+      },
+      env: { NODE_ENV: "test" },
+    });
+    const rep = await runAnalysis({ setId: s.setId, config, shared: null });
+    expect(rep.failed).toBe(0);
+    expect(rep.analyzed).toBe(120);
+    const st = slow.stats();
+    expect(st.overLimit).toBe(0);
+    expect(rep.rateLimited).toBe(st.rejected429);
+    expect(st.rejected429).toBeGreaterThan(0); // the first burst overshoots a limit nobody told us about
+    // After the correction the engine runs at the real limit: far fewer 429s than photos.
+    expect(st.rejected429).toBeLessThan(120);
+    expect(rep.ceilingRps).toBe(10);
+    expect(rep.advice.join(" ")).toMatch(/max_requests_per_minute/);
+  } finally {
+    await slow.close();
+  }
+}, 60_000);
