@@ -1,0 +1,76 @@
+// RequestScheduler with a fake provider (no network, no database): the slot
+// cap holds, a 429's Retry-After stops every start until it has passed, a 429
+// halves the adaptive limit, and provider errors come back as values.
+import { describe, expect, it } from "vitest";
+import { resolveConfig } from "@/lib/config";
+import { ProviderError, type BatchResult, type PhotoInput, type VisionProvider } from "@/lib/llama";
+import { RequestScheduler } from "@/lib/analysis/scheduler";
+
+function fakeProvider(answer: (n: number) => Promise<BatchResult>): VisionProvider & { calls: number[]; maxActive: number } {
+  let active = 0;
+  const p = {
+    name: "llama" as const,
+    model: "m",
+    promptVersion: "v",
+    usesNetwork: true,
+    calls: [] as number[],
+    maxActive: 0,
+    estimateTokens: () => 100,
+    analyze: async (_batch: PhotoInput[]) => {
+      p.calls.push(Date.now());
+      active++;
+      p.maxActive = Math.max(p.maxActive, active);
+      try {
+        return await answer(p.calls.length);
+      } finally {
+        active--;
+      }
+    },
+  };
+  return p;
+}
+
+const ok = (): BatchResult => ({ outcomes: [], usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, rateLimit: {}, latencyMs: 1 });
+const photo: PhotoInput = { id: "p", contentHash: "h", jpeg: Buffer.alloc(1), width: 1, height: 1, sharpness: null, brightness: null };
+const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function config(over: Record<string, unknown>) {
+  return resolveConfig({ flags: { provider: "local", batchDelayS: 0, maxRequestsPerMinute: 600_000, ...over }, env: { NODE_ENV: "test" } });
+}
+
+describe("RequestScheduler", () => {
+  it("never has more requests in flight than min(parallel_workers, max_concurrent_requests)", async () => {
+    const provider = fakeProvider(async () => {
+      await tick(40);
+      return ok();
+    });
+    const s = new RequestScheduler(provider, config({ parallelWorkers: 3, maxConcurrentRequests: 8, adaptiveRateLimiting: false }));
+    const signal = new AbortController().signal;
+    const results = await Promise.all(Array.from({ length: 20 }, () => s.send([photo], 5, signal)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(provider.calls.length).toBe(20);
+    expect(provider.maxActive).toBeLessThanOrEqual(3);
+    expect(provider.maxActive).toBeGreaterThanOrEqual(2); // it did run in parallel
+    await s.close();
+  });
+
+  it("a 429 with Retry-After pauses every start until it has passed and halves the adaptive limit", async () => {
+    const provider = fakeProvider(async (n) => {
+      if (n === 1) throw new ProviderError("rate_limited", "429", { status: 429, rateLimit: { retryAfterMs: 300 } });
+      await tick(2);
+      return ok();
+    });
+    const s = new RequestScheduler(provider, config({ parallelWorkers: 16, maxConcurrentRequests: 16, adaptiveRateLimiting: true }));
+    const signal = new AbortController().signal;
+    const first = await s.send([photo], 5, signal);
+    expect(first.ok).toBe(false);
+    if (!first.ok) expect(first.error.kind).toBe("rate_limited");
+    const failedAt = provider.calls[0] as number;
+    expect(s.limit).toBeLessThanOrEqual(8);
+    const rest = await Promise.all(Array.from({ length: 5 }, () => s.send([photo], 5, signal)));
+    expect(rest.every((r) => r.ok)).toBe(true);
+    // Nothing started before the Retry-After had passed (a lower bound, not a timing assertion).
+    expect(Math.min(...provider.calls.slice(1)) - failedAt).toBeGreaterThanOrEqual(295);
+    await s.close();
+  });
+});
