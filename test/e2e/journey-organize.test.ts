@@ -75,7 +75,9 @@ describe("organize, review, share and export", () => {
       { name: "beach-again.jpg", mimeType: "image/jpeg", buffer: await nearDuplicateOf(first) },
       ...(await Promise.all([12, 13, 14, 15].map(async (s) => ({ name: `scene-${s}.jpg`, mimeType: "image/jpeg", buffer: await sceneJpeg(s, 800, 600) })))),
     ];
-    await page.locator('input[type="file"]').first().setInputFiles(files);
+    await page.getByTestId("file-input").setInputFiles(files);
+    // The browser uploads them; leaving the page earlier would cancel the rest.
+    await expect.poll(() => page.getByTestId("count-uploaded").textContent(), { timeout: 60_000 }).toBe("6 uploaded");
 
     // The dashboard shows progress within moments and reaches 100%.
     await page.goto(`/t/${teamId}/sets/${setId}/dashboard`);
@@ -99,7 +101,7 @@ describe("organize, review, share and export", () => {
     await page.locator('[data-testid="grid-preview"] > li a').first().click();
     await page.waitForURL(/\/photos\/[^/]+$/);
     await page.getByTestId("edit-photo").click();
-    await page.getByLabel("Caption").fill("Our weekend, in one picture");
+    await page.locator('textarea[name="caption"]').fill("Our weekend, in one picture");
     await page.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => page.getByTestId("caption").textContent()).toBe("Our weekend, in one picture");
 
