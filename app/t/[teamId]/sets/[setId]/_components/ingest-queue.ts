@@ -16,6 +16,8 @@ export interface QueueItem {
   status: ItemStatus;
   sent: number;
   error?: string;
+  /** False for a refusal (not an image, too large): sending the same bytes again cannot help. */
+  retryable?: boolean;
 }
 
 export interface QueueSnapshot {
@@ -49,7 +51,11 @@ export class UploadQueue {
   }
 
   retryFailed(): void {
-    for (const it of this.items) if (it.status === "failed" || it.status === "cancelled") Object.assign(it, { status: "waiting", sent: 0, error: undefined });
+    for (const it of this.items) {
+      if ((it.status === "failed" && it.retryable !== false) || it.status === "cancelled") {
+        Object.assign(it, { status: "waiting", sent: 0, error: undefined, retryable: undefined });
+      }
+    }
     this.cancelled = false;
     this.pump();
   }
@@ -138,8 +144,10 @@ export class UploadQueue {
           error?: { message?: string };
         } | null;
         const r = body?.results?.[0];
-        if (xhr.status < 300 && r?.ok) resolve({ duplicate: Boolean(r.duplicate) });
-        else reject(new Error(r?.message ?? body?.error?.message ?? `Upload failed (${xhr.status})`));
+        if (xhr.status < 300 && r?.ok) return resolve({ duplicate: Boolean(r.duplicate) });
+        // The server's answer about this file's content (413, 415, 400) will not change on a retry.
+        if (r && !r.ok) item.retryable = false;
+        reject(new Error(r?.message ?? body?.error?.message ?? `Upload failed (${xhr.status})`));
       };
       xhr.onerror = () => {
         this.active.delete(item.id);

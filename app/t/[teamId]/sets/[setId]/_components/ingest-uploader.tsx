@@ -35,6 +35,7 @@ export function IngestUploader({ teamId, setId }: { teamId: string; setId: strin
   const items = snap?.items ?? [];
   const count = (s: string) => items.filter((i) => i.status === s).length;
   const failed = items.filter((i) => i.status === "failed");
+  const retryable = failed.filter((i) => i.retryable !== false).length + count("cancelled");
   const finished = items.filter((i) => !ACTIVE.has(i.status) && i.status !== "waiting").length;
   const pct = snap && snap.totalBytes > 0 ? Math.round((snap.doneBytes / snap.totalBytes) * 100) : 0;
 
@@ -72,8 +73,8 @@ export function IngestUploader({ teamId, setId }: { teamId: string; setId: strin
               {snap.etaSeconds !== null && ` · ${formatDuration(snap.etaSeconds)} left`}
             </span>
             <span className="flex gap-2">
-              {failed.length > 0 && !snap.running && (
-                <button className="btn-secondary" onClick={() => queue.retryFailed()} data-testid="retry-failed">Retry failed ({failed.length})</button>
+              {retryable > 0 && !snap.running && (
+                <button className="btn-secondary" onClick={() => queue.retryFailed()} data-testid="retry-failed">Retry failed ({retryable})</button>
               )}
               {snap.running ? (
                 <button className="btn-danger" onClick={() => queue.cancel()} data-testid="cancel-upload">Cancel</button>
