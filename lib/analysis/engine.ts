@@ -236,6 +236,12 @@ export class AnalysisEngine {
       // Throughput is measured to the moment the last result is saved, not
       // including the clean-up below.
       this.total.end();
+    } catch (err) {
+      // The database went away (or a bug): stop sending, save or give back what
+      // we can, and let the caller decide (the worker restarts after a pause).
+      this.ac.abort(err);
+      await this.finish().catch(() => undefined);
+      throw err;
     } finally {
       clearInterval(renew);
       clearInterval(flushStats);
