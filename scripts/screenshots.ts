@@ -79,7 +79,7 @@ async function main() {
     console.log("grid-preview.png");
 
     const share = await context.request.post(`/api/teams/${teamId}/albums/${albumId}/shares`, { data: { allowDownload: true, expiresInDays: 7 } });
-    const { url: shareUrl } = (await share.json()) as { url: string };
+    const shareUrl = new URL(((await share.json()) as { path: string }).path, base).toString();
     const stranger = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const sp = await stranger.newPage();
     await sp.goto(shareUrl);
