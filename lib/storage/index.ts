@@ -46,7 +46,8 @@ export class LocalStorage implements Storage {
   private file(hash: string, kind: FileKind): string {
     // The hash is the only caller-supplied part of a path; anything else is refused.
     if (!HASH.test(hash)) throw new Error(`storage: not a SHA-256 hex digest: ${JSON.stringify(hash)}`);
-    return path.join(this.root, hash.slice(0, 2), hash.slice(2, 4), `${hash}.${SUFFIX[kind]}`);
+    // turbopackIgnore: the root is configuration (STORAGE_DIR), not part of the app to trace into the build.
+    return path.join(/*turbopackIgnore: true*/ this.root, hash.slice(0, 2), hash.slice(2, 4), `${hash}.${SUFFIX[kind]}`);
   }
 
   async put(hash: string, kind: FileKind, data: Buffer): Promise<void> {
@@ -100,7 +101,7 @@ export class LocalStorage implements Storage {
 
   async createTempFile(): Promise<TempFile> {
     // Temp files live under the root so the final rename never crosses file systems.
-    const dir = path.join(this.root, "tmp");
+    const dir = path.join(/*turbopackIgnore: true*/ this.root, "tmp");
     await mkdir(dir, { recursive: true });
     const tmpPath = path.join(dir, `${Date.now()}-${randomBytes(8).toString("hex")}`);
     return {
