@@ -13,6 +13,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
+          sequence: { groupOrder: 0 },
           include: ["test/unit/**/*.test.ts", "lib/**/*.test.ts"],
           environment: "node",
         },
@@ -21,6 +22,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "integration",
+          sequence: { groupOrder: 1 },
           include: ["test/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["test/helpers/integration-setup.ts"],
@@ -34,6 +36,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "e2e",
+          sequence: { groupOrder: 2 },
           include: ["test/e2e/**/*.test.ts"],
           environment: "node",
           globalSetup: ["test/helpers/e2e-setup.ts"],
