@@ -84,11 +84,22 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
   if (prismaCode === "P2025") {
     return { status: 404, body: { error: { code: "not_found", message: "Not found" } } };
   }
+  // PostgreSQL refuses text holding a NUL character (SQLSTATE 22021); it can
+  // only come from the request (a path parameter or a JSON string), so it is
+  // the caller's mistake, not ours.
+  if (postgresCode(err) === "22021") {
+    return { status: 400, body: { error: { code: "bad_request", message: "The request contains a NUL character, which cannot be stored." } } };
+  }
   console.error("[unhandled]", err);
   return {
     status: 500,
     body: { error: { code: "internal", message: "Something went wrong on our side. Nothing you sent was lost; try again." } },
   };
+}
+
+function postgresCode(err: unknown): unknown {
+  const meta = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta;
+  return meta?.driverAdapterError?.cause?.originalCode;
 }
 
 export function errorResponse(err: unknown): NextResponse {
