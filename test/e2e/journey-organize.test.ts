@@ -12,6 +12,8 @@ import { launchBrowser, newUser } from "../helpers/browser";
 import { nearDuplicateOf, sceneJpeg } from "../helpers/images";
 
 const baseUrl = inject("baseUrl");
+// Round trips on a loaded 2-core machine can take seconds; waits are generous, never timed assertions.
+const SLOW = { timeout: 20_000, interval: 250 };
 let browser: Browser;
 
 beforeAll(async () => {
@@ -103,18 +105,18 @@ describe("organize, review, share and export", () => {
     await page.getByTestId("edit-photo").click();
     await page.locator('textarea[name="caption"]').fill("Our weekend, in one picture");
     await page.getByRole("button", { name: "Save" }).click();
-    await expect.poll(() => page.getByTestId("caption").textContent()).toBe("Our weekend, in one picture");
+    await expect.poll(() => page.getByTestId("caption").textContent(), SLOW).toBe("Our weekend, in one picture");
 
     // Reorder the grid with the keyboard-accessible button, then by dragging; both persist.
     await page.goto(albumUrl);
     const [a, b] = order;
     await page.locator(`[data-photo-id="${a}"] button[aria-label$="later"]`).click();
-    await expect.poll(() => page.getByTestId("grid-status").textContent()).toMatch(/^Saved/);
+    await expect.poll(() => page.getByTestId("grid-status").textContent(), SLOW).toMatch(/^Saved/);
     await page.reload();
     expect((await gridOrder(page)).slice(0, 2)).toEqual([b, a]);
     const last = order.at(-1)!;
     await page.locator(`[data-photo-id="${last}"]`).dragTo(page.locator(`[data-photo-id="${b}"]`));
-    await expect.poll(() => page.getByTestId("grid-status").textContent()).toMatch(/^Saved/);
+    await expect.poll(() => page.getByTestId("grid-status").textContent(), SLOW).toMatch(/^Saved/);
     await page.reload();
     const reordered = await gridOrder(page);
     expect(reordered[0]).toBe(last);
@@ -135,7 +137,7 @@ describe("organize, review, share and export", () => {
     expect(await sp.getByTestId("shared-album").count()).toBe(0);
     await sp.getByLabel("Password").fill("wrong-password");
     await sp.getByRole("button", { name: "Open album" }).click();
-    await expect.poll(() => sp.getByTestId("share-password-error").textContent()).toContain("not right");
+    await expect.poll(() => sp.getByTestId("share-password-error").textContent(), SLOW).toContain("not right");
     await sp.getByLabel("Password").fill("sesame-1234");
     await sp.getByRole("button", { name: "Open album" }).click();
     await sp.getByTestId("shared-album").waitFor();
@@ -165,7 +167,7 @@ describe("organize, review, share and export", () => {
     // The member revokes the link; the stranger's next visit is a 404.
     await page.reload();
     await page.getByRole("button", { name: "Revoke" }).click();
-    await expect.poll(() => page.getByTestId("share-links").textContent()).toContain("revoked");
+    await expect.poll(() => page.getByTestId("share-links").textContent(), SLOW).toContain("revoked");
     const gone = await sp.goto(shareUrl);
     expect(gone?.status()).toBe(404);
     expect((await stranger.request.get(`/api/share/${token}/photos/${reordered[0]}/thumb`)).status()).toBe(404);
