@@ -59,12 +59,22 @@ interface Work {
   attempts: number;
   /** 429s are not the photo's fault: counted apart, with their own (larger) bound. */
   limited: number;
+  /** Failures while the provider was down (outage): not the photo's fault either. */
+  outage: number;
   single: boolean;
   lastError?: string;
   followers: ClaimedPhoto[];
 }
 
 const MAX_RATE_LIMITED_RETRIES = 20;
+// An outage: this many provider-side failures (network, 5xx, timeout) in a row
+// with no answer in between. From then on failures pause every request (one
+// round of probes per pause) instead of spending the photos' retries, so a
+// provider down for longer than the retry budget loses no photo.
+const OUTAGE_AFTER = 3;
+const OUTAGE_PAUSE = { stepMs: 500, capMs: 5000 };
+// Bound for a provider that never comes back (about ten minutes of probing at the cap).
+const MAX_OUTAGE_RETRIES = 120;
 const BACKOFF = { baseMs: 500, capMs: 30_000 };
 
 export class AnalysisEngine {
@@ -86,6 +96,8 @@ export class AnalysisEngine {
   private readonly timers = new Set<NodeJS.Timeout>();
   private jobs = 0;
   private outstanding = 0;
+  /** Provider-side failures since the last answer (see OUTAGE_AFTER). */
+  private consecutiveFailures = 0;
   private fatal: string | undefined;
   private wake: (() => void) | undefined;
   /** One AnalysisRun row per set touched; `total` is the whole engine's view. */
@@ -288,7 +300,7 @@ export class AnalysisEngine {
           leader.followers.push(p);
           continue;
         }
-        const w: Work = { photo: p, attempts: 0, limited: 0, single: false, followers: [] };
+        const w: Work = { photo: p, attempts: 0, limited: 0, outage: 0, single: false, followers: [] };
         this.inFlightContent.set(k, w);
         this.pending.push(w);
       }
@@ -369,6 +381,7 @@ export class AnalysisEngine {
   }
 
   private onSuccess(ready: Work[], a: Extract<Attempt, { ok: true }>): void {
+    this.consecutiveFailures = 0; // the provider answered: not (or no longer) an outage
     const byId = new Map(a.result.outcomes.map((o) => [o.photoId, o]));
     const tokensEach = Math.round(a.result.usage.totalTokens / ready.length);
     let bad = 0;
@@ -412,19 +425,34 @@ export class AnalysisEngine {
       for (const w of ready) this.fail(w, e.message);
       return;
     }
+    const outage = this.noteOutage(e);
     // A batch whose answer was unusable or too slow: each image goes again on its own.
     const split = ready.length > 1 && (e.kind === "invalid_answer" || e.kind === "timeout");
     for (const w of ready) {
       if (e.kind === "rate_limited") w.limited += 1;
+      else if (outage) w.outage += 1;
       else w.attempts += 1;
       this.retry(w, e.message, split, e.retryAfterMs);
     }
   }
 
+  /** Counts provider-side failures in a row; in an outage pauses all requests and says so. */
+  private noteOutage(e: ProviderError): boolean {
+    if (e.kind !== "network" && e.kind !== "server" && e.kind !== "timeout") return false;
+    this.consecutiveFailures += 1;
+    if (this.consecutiveFailures < OUTAGE_AFTER) return false;
+    const pauseMs = Math.min(OUTAGE_PAUSE.capMs, OUTAGE_PAUSE.stepMs * (this.consecutiveFailures - OUTAGE_AFTER + 1));
+    this.scheduler.budget.pause(pauseMs, Date.now());
+    this.scheduler.gate.poke();
+    const msg = `The provider is unavailable (${e.message}); requests paused and retried, photos keep their retries.`;
+    for (const s of [this.total, ...[...this.runs.values()].map((r) => r.stats)]) s.lastError = msg;
+    return true;
+  }
+
   private retry(w: Work, why: string, single: boolean, retryAfterMs?: number): void {
     w.lastError = why;
-    if (w.attempts > this.cfg.maxRetries || w.limited > MAX_RATE_LIMITED_RETRIES) {
-      this.fail(w, `Failed after ${w.attempts + w.limited} attempts: ${why}`);
+    if (w.attempts > this.cfg.maxRetries || w.limited > MAX_RATE_LIMITED_RETRIES || w.outage > MAX_OUTAGE_RETRIES) {
+      this.fail(w, `Failed after ${w.attempts + w.limited + w.outage} attempts: ${why}`);
       return;
     }
     w.single = w.single || single;
