@@ -6,8 +6,7 @@
 // and only those in flight or answered while the database was away may be.
 // The database is a private throwaway cluster (the shared one is everyone's);
 // what was sent is counted by a recording proxy outside the worker.
-import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db, ensureMigrated } from "@/lib/db";
 import { getEnv, resetEnvCache } from "@/lib/env";
@@ -16,6 +15,7 @@ import { contentHashFor, seedQueuedSet, smallJpeg, storeAnalysisImages } from "@
 import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/bench/recording-proxy";
 import { havePgBinaries, startPgCluster, type PgCluster } from "@/test/helpers/faults-pg-cluster";
 import { until } from "@/test/helpers/faults-wait";
+import { spawnWorker } from "@/test/helpers/faults-worker";
 
 const N = 200;
 const IN_FLIGHT = 8;
@@ -51,25 +51,19 @@ describe.skipIf(!havePgBinaries)("PostgreSQL restart mid-run", () => {
 
   function startWorker(setId: string): ChildProcess {
     const env = getEnv();
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["lib/cli/worker.ts", "--set-id", setId], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: "test",
-        DATABASE_URL: env.DATABASE_URL,
-        DATA_DIR: env.dataDir,
-        AI_PROVIDER: "llama",
-        LLAMA_API_KEY: "k",
-        LLAMA_API_BASE_URL: proxy.url,
-        BATCH_SIZE: "1",
-        LLAMA_OPTIMAL_BATCH_SIZE: "1",
-        PARALLEL_WORKERS: String(IN_FLIGHT),
-        LLAMA_MAX_CONCURRENT: String(IN_FLIGHT),
-        BATCH_DELAY: "0",
-        ANALYSIS_LEASE_MS: "2000",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const child = spawnWorker(["--set-id", setId], {
+      DATABASE_URL: env.DATABASE_URL,
+      DATA_DIR: env.dataDir,
+      AI_PROVIDER: "llama",
+      LLAMA_API_KEY: "k",
+      LLAMA_API_BASE_URL: proxy.url,
+      BATCH_SIZE: "1",
+      LLAMA_OPTIMAL_BATCH_SIZE: "1",
+      PARALLEL_WORKERS: String(IN_FLIGHT),
+      LLAMA_MAX_CONCURRENT: String(IN_FLIGHT),
+      BATCH_DELAY: "0",
+      ANALYSIS_LEASE_MS: "2000",
     });
-    child.stderr?.on("data", (d: Buffer) => process.stderr.write(`[worker] ${d.toString()}`));
     children.push(child);
     return child;
   }
