@@ -4,7 +4,6 @@
 // kill is sent again, and only photos in flight at the kill may be sent twice.
 // What was sent is counted by a recording proxy outside the worker.
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db, ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -32,7 +31,9 @@ afterAll(async () => {
 
 function startWorker(setId: string): ChildProcess {
   const env = getEnv();
-  const child = spawn(path.resolve("node_modules/.bin/tsx"), ["lib/cli/worker.ts", "--set-id", setId], {
+  // One process (node --import tsx): the tsx CLI runs the script in a child node
+  // process, so a SIGKILL to the tsx pid would leave the real worker running.
+  const child = spawn(process.execPath, ["--import", "tsx", "lib/cli/worker.ts", "--set-id", setId], {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: "test",
