@@ -277,7 +277,8 @@ export class AnalysisEngine {
       const hits = await lookupCache(teamId, [...new Set(photos.map((p) => p.contentHash))], this.key);
       for (const p of photos) {
         const hit = hits.get(p.contentHash);
-        if (hit) {
+        // "Re-analyse" (forceAnalyze on a photo already linked to this answer) asks for a fresh one.
+        if (hit && !(p.forceAnalyze && p.analysisId === hit.id)) {
           this.count(p.setId, (s) => {
             s.c.cached += 1;
             s.imagesDone(1);

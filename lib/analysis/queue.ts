@@ -16,6 +16,7 @@ export interface ClaimedPhoto {
   duplicateGroupId: string | null;
   keeperPhotoId: string | null;
   forceAnalyze: boolean;
+  analysisId: string | null;
 }
 
 export interface Scope {
@@ -46,7 +47,7 @@ export async function claimPhotos(scope: Scope, owner: string, limit: number, le
        FROM c
       WHERE p.id = c.id
      RETURNING p.id, p."setId", p."teamId", p."contentHash", p.width, p.height, p.sharpness, p.brightness,
-               p."duplicateGroupId", c."keeperPhotoId", p."forceAnalyze"`,
+               p."duplicateGroupId", c."keeperPhotoId", p."forceAnalyze", p."analysisId"`,
     scope.setId ?? null,
     scope.teamId ?? null,
     limit,

@@ -115,7 +115,7 @@ export class ResultWriter {
          SELECT v.id, v."teamId", v."contentHash", $2, $3, $4, v.result, v."tokensUsed"
            FROM jsonb_to_recordset($1::jsonb) AS v(id text, "teamId" text, "contentHash" text, result jsonb, "tokensUsed" int)
          ON CONFLICT ("teamId", "contentHash", provider, model, "promptVersion")
-         DO UPDATE SET "tokensUsed" = "AnalysisCache"."tokensUsed"
+         DO UPDATE SET result = EXCLUDED.result, "tokensUsed" = EXCLUDED."tokensUsed"
          RETURNING id, "teamId", "contentHash"`,
         JSON.stringify(rows),
         this.key.provider,
@@ -133,7 +133,7 @@ export class ResultWriter {
       await client.$executeRawUnsafe(
         `UPDATE "Photo" p
             SET state = 'ANALYZED', "analysisId" = v.aid, category = v.category, "qualityScore" = v.q,
-                "instagramScore" = v.i, "stateReason" = NULL, "skipReason" = NULL,
+                "instagramScore" = v.i, "stateReason" = NULL, "skipReason" = NULL, "forceAnalyze" = false,
                 "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = now()
            FROM jsonb_to_recordset($1::jsonb) AS v(id text, aid text, category text, q float8, i float8)
           WHERE p.id = v.id`,

@@ -9,6 +9,7 @@ import { createProvider, type VisionProvider } from "@/lib/llama";
 import { getSetProgress, requeueSkipped, runAnalysis } from "@/lib/analysis";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
 import { seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
+import { reanalysePhoto } from "@/lib/organize/run-control";
 
 let server: LlamaServer;
 let config: ResolvedConfig;
@@ -105,5 +106,27 @@ describe("analysis cache", () => {
     const again = await runAnalysis({ setId: s.setId, config: fast, shared: null });
     expect(again.analyzed).toBe(3);
     expect(await db().photo.count({ where: { setId: s.setId, state: "ANALYZED" } })).toBe(4);
+  });
+
+  it("re-analysing one photo asks the model again once, and the photo then goes back to using the cache", async () => {
+    const s = await seedQueuedSet("cache", 4);
+    await runAnalysis({ setId: s.setId, config, shared: null });
+    const photo = await db().photo.findFirstOrThrow({ where: { setId: s.setId } });
+    await reanalysePhoto(s.teamId, photo.id);
+    const before = server.stats().images;
+    const rerun = await runAnalysis({ setId: s.setId, config, shared: null });
+    expect(rerun.analyzed).toBe(1);
+    expect(rerun.cached).toBe(0);
+    expect(server.stats().images - before).toBe(1);
+    const after = await db().photo.findUniqueOrThrow({ where: { id: photo.id } });
+    expect(after.state).toBe("ANALYZED");
+    expect(after.analysisId).toBe(photo.analysisId);
+    expect(after.forceAnalyze).toBe(false);
+
+    // Queued again without "re-analyse" (e.g. retried): answered from the cache.
+    await db().photo.update({ where: { id: photo.id }, data: { state: "QUEUED" } });
+    const cached = await runAnalysis({ setId: s.setId, config, shared: null });
+    expect(cached.cached).toBe(1);
+    expect(server.stats().images - before).toBe(1);
   });
 });
