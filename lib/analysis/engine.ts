@@ -67,10 +67,12 @@ interface Work {
 }
 
 const MAX_RATE_LIMITED_RETRIES = 20;
-// An outage: this many provider-side failures (network, 5xx, timeout) in a row
-// with no answer in between. From then on failures pause every request (one
-// round of probes per pause) instead of spending the photos' retries, so a
-// provider down for longer than the retry budget loses no photo.
+// An outage: provider-side failures (network, 5xx, timeout, unusable answer) of
+// this many requests AND this many different photos in a row, with no answer in
+// between (one photo failing alone again and again is that photo's problem and
+// spends its own retries). From then on failures pause every request (one round
+// of probes per pause) instead of spending the photos' retries, so a provider
+// down or answering garbage for longer than the retry budget loses no photo.
 const OUTAGE_AFTER = 3;
 const OUTAGE_PAUSE = { stepMs: 500, capMs: 5000 };
 // Bound for a provider that never comes back (about ten minutes of probing at the cap).
@@ -98,6 +100,8 @@ export class AnalysisEngine {
   private outstanding = 0;
   /** Provider-side failures since the last answer (see OUTAGE_AFTER). */
   private consecutiveFailures = 0;
+  /** Photos of those failures (kept only up to OUTAGE_AFTER). */
+  private readonly failureStreak = new Set<string>();
   private fatal: string | undefined;
   private wake: (() => void) | undefined;
   /** One AnalysisRun row per set touched; `total` is the whole engine's view. */
@@ -382,7 +386,9 @@ export class AnalysisEngine {
   }
 
   private onSuccess(ready: Work[], a: Extract<Attempt, { ok: true }>): void {
-    this.consecutiveFailures = 0; // the provider answered: not (or no longer) an outage
+    // The provider answered: not (or no longer) an outage.
+    this.consecutiveFailures = 0;
+    this.failureStreak.clear();
     const byId = new Map(a.result.outcomes.map((o) => [o.photoId, o]));
     const tokensEach = Math.round(a.result.usage.totalTokens / ready.length);
     let bad = 0;
@@ -426,7 +432,7 @@ export class AnalysisEngine {
       for (const w of ready) this.fail(w, e.message);
       return;
     }
-    const outage = this.noteOutage(e);
+    const outage = this.noteOutage(e, ready);
     // A batch whose answer was unusable or too slow: each image goes again on its own.
     const split = ready.length > 1 && (e.kind === "invalid_answer" || e.kind === "timeout");
     for (const w of ready) {
@@ -438,10 +444,11 @@ export class AnalysisEngine {
   }
 
   /** Counts provider-side failures in a row; in an outage pauses all requests and says so. */
-  private noteOutage(e: ProviderError): boolean {
-    if (e.kind !== "network" && e.kind !== "server" && e.kind !== "timeout") return false;
+  private noteOutage(e: ProviderError, ready: Work[]): boolean {
+    if (e.kind !== "network" && e.kind !== "server" && e.kind !== "timeout" && e.kind !== "invalid_answer") return false;
     this.consecutiveFailures += 1;
-    if (this.consecutiveFailures < OUTAGE_AFTER) return false;
+    for (const w of ready) if (this.failureStreak.size < OUTAGE_AFTER) this.failureStreak.add(w.photo.id);
+    if (this.consecutiveFailures < OUTAGE_AFTER || this.failureStreak.size < OUTAGE_AFTER) return false;
     const pauseMs = Math.min(OUTAGE_PAUSE.capMs, OUTAGE_PAUSE.stepMs * (this.consecutiveFailures - OUTAGE_AFTER + 1));
     this.scheduler.budget.pause(pauseMs, Date.now());
     this.scheduler.gate.poke();
