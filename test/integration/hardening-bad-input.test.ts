@@ -100,7 +100,8 @@ function uploadRequest(files: { name: string; data: Buffer }[]) {
 type UploadResult = { name: string; ok: true; photoId: string } | { name: string; ok: false; status: number; message: string };
 
 /** Every file under storage, and what the rows say should be there. */
-async function storageMatchesRows(): Promise<{ orphans: string[]; missing: string[]; temp: string[] }> {
+/** Storage against this team's rows (other test files share the database, not this storage folder). */
+async function storageMatchesRows(teamId: string): Promise<{ orphans: string[]; missing: string[]; temp: string[] }> {
   const files = (() => {
     try {
       return walk(storageDir).map((f) => path.basename(f));
@@ -108,7 +109,7 @@ async function storageMatchesRows(): Promise<{ orphans: string[]; missing: strin
       return [];
     }
   })();
-  const rows = await db().photo.findMany({ select: { contentHash: true, state: true } });
+  const rows = await db().photo.findMany({ where: { teamId }, select: { contentHash: true, state: true } });
   const hashes = new Set(rows.map((r) => r.contentHash));
   const temp = files.filter((f) => !/^[0-9a-f]{64}\./.test(f));
   const orphans = files.filter((f) => /^[0-9a-f]{64}\./.test(f) && !hashes.has(f.slice(0, 64)));
@@ -212,7 +213,7 @@ describe("hostile files through the upload route and the image worker", () => {
     // Big EXIF is read, not stored wholesale.
     expect(JSON.stringify(state("exif")?.exif ?? null).length).toBeLessThan(20_000);
 
-    const integrity = await storageMatchesRows();
+    const integrity = await storageMatchesRows(team.id);
     expect(integrity).toEqual({ orphans: [], missing: [], temp: [] });
     // Nothing escaped the storage directory under a name taken from the upload.
     const written = [storageDir, process.env.DATA_DIR!].flatMap((d) => (existsSync(d) ? walk(d) : []));
