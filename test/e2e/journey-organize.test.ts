@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import yauzl from "yauzl";
+import { unzip } from "@/test/helpers/zip";
 import { launchBrowser, newUser } from "../helpers/browser";
 import { nearDuplicateOf, sceneJpeg } from "../helpers/images";
 
@@ -22,29 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, rs) => {
-          if (e) return reject(e);
-          const chunks: Buffer[] = [];
-          rs.on("data", (c: Buffer) => chunks.push(c));
-          rs.on("end", () => {
-            out.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(out));
-      zip.on("error", reject);
-      zip.readEntry();
-    });
-  });
-}
 
 async function gridOrder(page: Page): Promise<string[]> {
   return page.locator('[data-testid="grid-preview"] > li').evaluateAll((els) => els.map((e) => e.getAttribute("data-photo-id") ?? ""));

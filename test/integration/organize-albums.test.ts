@@ -3,7 +3,6 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import type { Category, StoredAnalysis } from "@/lib/llama/types";
 import {
   addPhotosToAlbum,
@@ -19,6 +18,7 @@ import {
   reorderAlbum,
   updatePhotoEdits,
 } from "@/lib/organize";
+import { errorCode } from "@/test/helpers/error-code";
 
 const box = { x: 0, y: 0, width: 1, height: 1 };
 function aiResult(category: Category, score: number, tags: string[] = []): StoredAnalysis {
@@ -74,16 +74,6 @@ async function fixture() {
     });
   }
   return { user, team, set, photo };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (err) {
-    if (err instanceof AppError) return err.code;
-    throw err;
-  }
 }
 
 describe("albums kept current", () => {
@@ -144,7 +134,7 @@ describe("albums kept current", () => {
     await refreshSetOrganization(f.set.id);
     expect((await getAlbum(f.team.id, best.id)).photos.map((p) => p.id)).toEqual([c.id, a.id, b.id, d.id]);
     // a reorder must name exactly the album's members
-    expect(await code(reorderAlbum(f.team.id, best.id, [a.id, b.id]))).toBe("conflict");
+    expect(await errorCode(reorderAlbum(f.team.id, best.id, [a.id, b.id]))).toBe("conflict");
   });
 
   it("suggests a keeper per duplicate group, and Best picks follow a person's choice", async () => {
@@ -176,17 +166,17 @@ describe("albums kept current", () => {
     const photos = await Promise.all(Array.from({ length: 11 }, (_, i) => f.photo(aiResult("food", i))));
     const foreign = await other.photo(aiResult("food", 5));
     const ids = photos.map((p) => p.id);
-    expect(await code(createAlbum(f.team.id, { name: "x", kind: "CAROUSEL", photoIds: ids, suggestOrder: false }))).toBe("bad_request");
+    expect(await errorCode(createAlbum(f.team.id, { name: "x", kind: "CAROUSEL", photoIds: ids, suggestOrder: false }))).toBe("bad_request");
     const car = await createAlbum(f.team.id, { name: "Carousel", kind: "CAROUSEL", setId: f.set.id, photoIds: ids, suggestOrder: true });
     const view = await getAlbum(f.team.id, car.id);
     expect(view.photos).toHaveLength(10);
     expect(view.photos[0]!.id).toBe(photos[10]!.id); // best score is the cover
     expect(view.coverPhotoId).toBe(photos[10]!.id);
-    expect(await code(addPhotosToAlbum(f.team.id, car.id, [photos[0]!.id]))).toBe("bad_request");
-    expect(await code(createAlbum(f.team.id, { name: "y", kind: "CUSTOM", photoIds: [foreign.id], suggestOrder: false }))).toBe("not_found");
-    expect(await code(getAlbum(other.team.id, car.id))).toBe("not_found");
+    expect(await errorCode(addPhotosToAlbum(f.team.id, car.id, [photos[0]!.id]))).toBe("bad_request");
+    expect(await errorCode(createAlbum(f.team.id, { name: "y", kind: "CUSTOM", photoIds: [foreign.id], suggestOrder: false }))).toBe("not_found");
+    expect(await errorCode(getAlbum(other.team.id, car.id))).toBe("not_found");
     const food = (await listAlbums(f.team.id, f.set.id)).find((x) => x.kind === "CATEGORY")!;
-    expect(await code(addPhotosToAlbum(f.team.id, food.id, [ids[0]!]))).toBe("conflict");
+    expect(await errorCode(addPhotosToAlbum(f.team.id, food.id, [ids[0]!]))).toBe("conflict");
   });
 });
 
@@ -216,6 +206,6 @@ describe("results query", () => {
     // another team sees nothing of this set
     const other = await fixture();
     expect((await listSetPhotos(other.team.id, f.set.id, photoQuerySchema.parse({}))).total).toBe(0);
-    expect(await code(getPhotoDetail(other.team.id, a.id))).toBe("not_found");
+    expect(await errorCode(getPhotoDetail(other.team.id, a.id))).toBe("not_found");
   });
 });

@@ -6,7 +6,6 @@ import path from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { exportSetToDirectory } from "@/lib/organize";
 import { listAlbums } from "@/lib/organize";
 import {
@@ -20,6 +19,7 @@ import {
   unlockShare,
 } from "@/lib/share";
 import { storage } from "@/lib/storage";
+import { errorCode } from "@/test/helpers/error-code";
 
 const box = { x: 0, y: 0, width: 1, height: 1 };
 
@@ -55,16 +55,6 @@ async function fixture() {
   return { user, team, set, photo };
 }
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (err) {
-    if (err instanceof AppError) return err.code;
-    throw err;
-  }
-}
-
 describe("share links", () => {
   it("resolves a live token, 404s for wrong, expired and revoked ones, and serves only the album's photos", async () => {
     const f = await fixture();
@@ -81,21 +71,21 @@ describe("share links", () => {
     expect(share).toMatchObject({ albumId: album.id, allowDownload: true });
     expect(shareUnlocked(share, undefined)).toBe(true);
     expect(await sharedPhotoHash(share, food.id)).toBe(food.contentHash);
-    expect(await code(sharedPhotoHash(share, travel.id))).toBe("not_found");
+    expect(await errorCode(sharedPhotoHash(share, travel.id))).toBe("not_found");
 
-    expect(await code(resolveShare(`${link.token.slice(0, -1)}${link.token.endsWith("A") ? "B" : "A"}`))).toBe("not_found");
-    expect(await code(resolveShare("nope"))).toBe("not_found");
-    expect(await code(resolveShare(link.token, new Date(now.getTime() + 2 * 86_400_000)))).toBe("not_found");
+    expect(await errorCode(resolveShare(`${link.token.slice(0, -1)}${link.token.endsWith("A") ? "B" : "A"}`))).toBe("not_found");
+    expect(await errorCode(resolveShare("nope"))).toBe("not_found");
+    expect(await errorCode(resolveShare(link.token, new Date(now.getTime() + 2 * 86_400_000)))).toBe("not_found");
 
     await recordShareView(share.id);
     await recordShareView(share.id);
     expect((await listShareLinks(f.team.id, album.id))[0]).toMatchObject({ viewCount: 2, hasPassword: false });
 
     const other = await fixture();
-    expect(await code(revokeShareLink(other.team.id, link.id))).toBe("not_found");
-    expect(await code(createShareLink(other.team.id, other.user.id, album.id, { allowDownload: false }))).toBe("not_found");
+    expect(await errorCode(revokeShareLink(other.team.id, link.id))).toBe("not_found");
+    expect(await errorCode(createShareLink(other.team.id, other.user.id, album.id, { allowDownload: false }))).toBe("not_found");
     await revokeShareLink(f.team.id, link.id);
-    expect(await code(resolveShare(link.token))).toBe("not_found");
+    expect(await errorCode(resolveShare(link.token))).toBe("not_found");
   });
 
   it("a password-protected link opens only with the right password, through a cookie for that link", async () => {
@@ -107,7 +97,7 @@ describe("share links", () => {
     const share = await resolveShare(link.token);
     expect(share.passwordHash).toMatch(/^scrypt\$/);
     expect(shareUnlocked(share, undefined)).toBe(false);
-    expect(await code(unlockShare(share, "open sesamE"))).toBe("unauthorized");
+    expect(await errorCode(unlockShare(share, "open sesamE"))).toBe("unauthorized");
     const cookie = await unlockShare(share, "open sesame");
     expect(shareUnlocked(share, cookie)).toBe(true);
     expect(shareUnlocked(await resolveShare(other.token), cookie)).toBe(false);

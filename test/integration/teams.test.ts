@@ -4,7 +4,6 @@ import { signUp } from "@/lib/auth";
 import { verifyPassword } from "@/lib/auth/password";
 import { MAX_FAILURES_PER_ACCOUNT, isThrottled, recordFailure } from "@/lib/auth/throttle";
 import { db } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import {
   acceptInvitation,
   changeRole,
@@ -16,6 +15,7 @@ import {
   removeMember,
   revokeInvitation,
 } from "@/lib/teams";
+import { errorCode } from "@/test/helpers/error-code";
 
 let n = 0;
 async function user(label: string) {
@@ -23,16 +23,6 @@ async function user(label: string) {
   const { userId, teamId } = await signUp({ email, name: label, password: "a-long-enough-password" });
   const u = { id: userId, email, name: label, currentTeamId: teamId };
   return { user: u, teamId };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return "ok";
-  } catch (err) {
-    if (err instanceof AppError) return err.code;
-    throw err;
-  }
 }
 
 describe("sign-up", () => {
@@ -55,12 +45,12 @@ describe("team access", () => {
   it("answers 404 to a non-member and 403 to a member below the role", async () => {
     const a = await user("a");
     const b = await user("b");
-    expect(await code(checkTeamRole(a.user, b.teamId, "VIEWER"))).toBe("not_found");
-    expect(await code(checkTeamRole(a.user, "no-such-team", "VIEWER"))).toBe("not_found");
+    expect(await errorCode(checkTeamRole(a.user, b.teamId, "VIEWER"))).toBe("not_found");
+    expect(await errorCode(checkTeamRole(a.user, "no-such-team", "VIEWER"))).toBe("not_found");
     const inv = await createInvitation({ teamId: b.teamId, actor: { id: b.user.id, role: "OWNER" }, role: "VIEWER" });
     await acceptInvitation(inv.token, a.user.id);
-    expect(await code(checkTeamRole(a.user, b.teamId, "VIEWER"))).toBe("ok");
-    expect(await code(checkTeamRole(a.user, b.teamId, "MEMBER"))).toBe("forbidden");
+    expect(await errorCode(checkTeamRole(a.user, b.teamId, "VIEWER"))).toBe("ok");
+    expect(await errorCode(checkTeamRole(a.user, b.teamId, "MEMBER"))).toBe("forbidden");
   });
 
   it("keeps at least one owner and stops admins from touching owners", async () => {
@@ -69,16 +59,16 @@ describe("team access", () => {
     const team = await createTeam(o.user.id, "Agency");
     const inv = await createInvitation({ teamId: team.id, actor: { id: o.user.id, role: "OWNER" }, role: "ADMIN" });
     await acceptInvitation(inv.token, adm.user.id);
-    expect(await code(changeRole(team.id, "OWNER", o.user.id, "MEMBER"))).toBe("bad_request");
-    expect(await code(removeMember(team.id, { id: o.user.id, role: "OWNER" }, o.user.id))).toBe("bad_request");
-    expect(await code(changeRole(team.id, "ADMIN", o.user.id, "VIEWER"))).toBe("forbidden");
-    expect(await code(changeRole(team.id, "ADMIN", adm.user.id, "OWNER"))).toBe("forbidden");
-    expect(await code(createInvitation({ teamId: team.id, actor: { id: adm.user.id, role: "ADMIN" }, role: "OWNER" }))).toBe("forbidden");
+    expect(await errorCode(changeRole(team.id, "OWNER", o.user.id, "MEMBER"))).toBe("bad_request");
+    expect(await errorCode(removeMember(team.id, { id: o.user.id, role: "OWNER" }, o.user.id))).toBe("bad_request");
+    expect(await errorCode(changeRole(team.id, "ADMIN", o.user.id, "VIEWER"))).toBe("forbidden");
+    expect(await errorCode(changeRole(team.id, "ADMIN", adm.user.id, "OWNER"))).toBe("forbidden");
+    expect(await errorCode(createInvitation({ teamId: team.id, actor: { id: adm.user.id, role: "ADMIN" }, role: "OWNER" }))).toBe("forbidden");
     await changeRole(team.id, "OWNER", adm.user.id, "OWNER");
     await changeRole(team.id, "OWNER", o.user.id, "MEMBER"); // two owners now, so this is allowed
-    expect(await code(checkTeamRole(o.user, team.id, "ADMIN"))).toBe("forbidden");
+    expect(await errorCode(checkTeamRole(o.user, team.id, "ADMIN"))).toBe("forbidden");
     await removeMember(team.id, { id: adm.user.id, role: "OWNER" }, o.user.id);
-    expect(await code(checkTeamRole(o.user, team.id, "VIEWER"))).toBe("not_found");
+    expect(await errorCode(checkTeamRole(o.user, team.id, "VIEWER"))).toBe("not_found");
   });
 });
 
@@ -92,19 +82,19 @@ describe("invitations", () => {
     expect(row.tokenHash).not.toBe(inv.token);
     expect(await previewInvitation(inv.token)).toMatchObject({ teamId: o.teamId, role: "MEMBER" });
     expect(await acceptInvitation(inv.token, x.user.id)).toEqual({ teamId: o.teamId, role: "MEMBER" });
-    expect(await code(acceptInvitation(inv.token, y.user.id))).toBe("conflict");
+    expect(await errorCode(acceptInvitation(inv.token, y.user.id))).toBe("conflict");
     expect(await previewInvitation(inv.token)).toBeNull();
 
     const expired = await createInvitation({ teamId: o.teamId, actor: { id: o.user.id, role: "OWNER" }, role: "VIEWER" });
     await db().invitation.update({ where: { id: expired.id }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    expect(await code(acceptInvitation(expired.token, y.user.id))).toBe("not_found");
+    expect(await errorCode(acceptInvitation(expired.token, y.user.id))).toBe("not_found");
 
     const revoked = await createInvitation({ teamId: o.teamId, actor: { id: o.user.id, role: "OWNER" }, role: "VIEWER" });
     await revokeInvitation(o.teamId, revoked.id);
-    expect(await code(acceptInvitation(revoked.token, y.user.id))).toBe("not_found");
+    expect(await errorCode(acceptInvitation(revoked.token, y.user.id))).toBe("not_found");
     // Another team cannot revoke this team's invitation.
     const other = await createInvitation({ teamId: o.teamId, actor: { id: o.user.id, role: "OWNER" }, role: "VIEWER" });
-    expect(await code(revokeInvitation(y.teamId, other.id))).toBe("not_found");
+    expect(await errorCode(revokeInvitation(y.teamId, other.id))).toBe("not_found");
   });
 
   it("two concurrent accepts of one link admit only one person", async () => {
@@ -112,7 +102,7 @@ describe("invitations", () => {
     const p = await user("p");
     const q = await user("q");
     const inv = await createInvitation({ teamId: o.teamId, actor: { id: o.user.id, role: "OWNER" }, role: "MEMBER" });
-    const results = await Promise.all([code(acceptInvitation(inv.token, p.user.id)), code(acceptInvitation(inv.token, q.user.id))]);
+    const results = await Promise.all([errorCode(acceptInvitation(inv.token, p.user.id)), errorCode(acceptInvitation(inv.token, q.user.id))]);
     expect(results.sort()).toEqual(["conflict", "ok"]);
     expect(await db().membership.count({ where: { teamId: o.teamId } })).toBe(2);
   });

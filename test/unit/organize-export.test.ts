@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import yauzl from "yauzl";
+import { unzip } from "@/test/helpers/zip";
 import { captionsCsv, exportEntries, type ExportEntry } from "@/lib/export/entries";
 import { renderInstagramJpeg } from "@/lib/export/instagram-jpeg";
 import type { ExportFolder, ExportPlan } from "@/lib/export/plan";
@@ -23,29 +23,6 @@ async function twoColour(width: number, height: number, orientation?: number): P
 async function meanRgb(jpeg: Buffer): Promise<number[]> {
   const s = await sharp(jpeg).stats();
   return s.channels.slice(0, 3).map((c) => c.mean);
-}
-
-function unzip(buf: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buf, { lazyEntries: true }, (err, zip) => {
-      if (err) return reject(err);
-      const out = new Map<string, Buffer>();
-      zip.on("entry", (entry: yauzl.Entry) => {
-        zip.openReadStream(entry, (e, rs) => {
-          if (e) return reject(e);
-          const chunks: Buffer[] = [];
-          rs.on("data", (c: Buffer) => chunks.push(c));
-          rs.on("end", () => {
-            out.set(entry.fileName, Buffer.concat(chunks));
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(out));
-      zip.on("error", reject);
-      zip.readEntry();
-    });
-  });
 }
 
 describe("renderInstagramJpeg", () => {
