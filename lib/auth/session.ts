@@ -1,9 +1,20 @@
 // Who is calling: requireUser() for route handlers and pages (throws 401),
 // currentUser() when signed-out is a normal answer.
-import { getServerSession } from "next-auth";
+//
+// The session cookie is next-auth's encrypted JWT. We read it with next-auth's
+// own getToken/decode instead of getServerSession: getServerSession also
+// re-encrypts a refreshed token on every call (two key derivations and two
+// AES passes), and in the App Router that refreshed cookie is never sent back,
+// so the work was pure cost - a large share of the dashboard's 1 s poll.
+// Decoded tokens are remembered by their exact cookie value (see tokenCache),
+// so a poller costs one key derivation per minute, not one per request.
+import { cookies } from "next/headers";
+import { decode, getToken } from "next-auth/jwt";
 import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { unauthorized } from "@/lib/errors";
-import { authOptions } from "./options";
+import { authSecret } from "./secret";
+import { createTokenCache } from "./token-cache";
 
 export interface SessionUser {
   id: string;
@@ -12,9 +23,25 @@ export interface SessionUser {
   currentTeamId: string | null;
 }
 
+const tokenCache = createTokenCache();
+
+/** The user id in the request's session cookie, or null (no cookie, expired, tampered, wrong secret). */
+export async function sessionUserId(): Promise<string | null> {
+  const jar = await cookies();
+  const secureCookie = (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
+  // raw: the cookie's value (next-auth splits large tokens into chunks; getToken joins them).
+  const raw = await getToken({ req: { cookies: jar, headers: {} } as never, secureCookie, raw: true });
+  if (!raw) return null;
+  return tokenCache.resolve(raw, async () => {
+    const token = await decode({ token: raw, secret: authSecret() }).catch(() => null);
+    const uid = token?.uid;
+    if (typeof uid !== "string") return null;
+    return { userId: uid, expiresAtS: typeof token?.exp === "number" ? token.exp : 0 };
+  });
+}
+
 export async function currentUser(): Promise<SessionUser | null> {
-  const session = await getServerSession(authOptions());
-  const id = (session?.user as { id?: string } | undefined)?.id;
+  const id = await sessionUserId();
   if (!id) return null;
   // The account may have been deleted since the token was issued.
   return db().user.findUnique({ where: { id }, select: { id: true, email: true, name: true, currentTeamId: true } });

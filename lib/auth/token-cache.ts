@@ -1,0 +1,48 @@
+// Remembers which user a session token belongs to, by the token's exact value.
+// Safe because the token is immutable and self-validating: the same string
+// always decodes to the same claims. An entry lives until the token expires
+// or TTL passes, whichever is first; failures are not remembered. Bounded, so
+// a flood of distinct tokens only evicts the oldest entries.
+export interface DecodedSession {
+  userId: string;
+  /** The token's own expiry (seconds since epoch); 0 when it has none. */
+  expiresAtS: number;
+}
+
+interface Entry {
+  value: Promise<DecodedSession | null>;
+  until: number;
+}
+
+export interface TokenCacheOptions {
+  ttlMs?: number;
+  maxEntries?: number;
+  now?: () => number;
+}
+
+export function createTokenCache({ ttlMs = 60_000, maxEntries = 10_000, now = Date.now }: TokenCacheOptions = {}) {
+  const entries = new Map<string, Entry>();
+
+  return {
+    size: () => entries.size,
+    /** The user id for `token`, decoding it with `decodeToken` only when not remembered. */
+    async resolve(token: string, decodeToken: () => Promise<DecodedSession | null>): Promise<string | null> {
+      const t = now();
+      const hit = entries.get(token);
+      if (hit && t < hit.until) return (await hit.value)?.userId ?? null;
+      if (hit) entries.delete(token);
+      // Concurrent requests with the same token share one decode.
+      const value = decodeToken().catch(() => null);
+      entries.set(token, { value, until: t + ttlMs });
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!);
+      const decoded = await value;
+      if (!decoded || (decoded.expiresAtS && decoded.expiresAtS * 1000 <= now())) {
+        entries.delete(token);
+        return null;
+      }
+      const entry = entries.get(token);
+      if (entry && decoded.expiresAtS) entry.until = Math.min(entry.until, decoded.expiresAtS * 1000);
+      return decoded.userId;
+    },
+  };
+}
