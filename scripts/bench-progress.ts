@@ -10,12 +10,14 @@
 // asserted: the machine is shared and noisy; read the figures side by side.
 //
 // Options (env): BENCH_POLLERS (100), BENCH_SECONDS (20), BENCH_PHOTOS (5000),
-// BENCH_WRITE_PER_S (100: photos the simulated run analyses per second).
+// BENCH_WRITE_PER_S (100: photos the simulated run analyses per second; 0:
+// no run, to see the poll's own cost without the album refreshes it triggers).
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { readFileSync, readdirSync } from "node:fs";
 import { startApp } from "../test/helpers/app-process";
 import { createDatabase, dropDatabase } from "../test/helpers/pg";
 
@@ -24,6 +26,30 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 5000);
 const WRITE_PER_S = Number(process.env.BENCH_WRITE_PER_S ?? 100);
 const CATS = ["food", "travel", "landscape", "people", "urban", "night"] as const;
+
+/**
+ * CPU time (ms) used so far by the app server: the `next start` process and
+ * its children, from /proc (Linux). Unlike latency, CPU per request hardly
+ * moves with other load on a shared machine.
+ */
+function serverCpuMs(pid: number): number {
+  const stat = (p: number) => {
+    try {
+      const f = readFileSync(`/proc/${p}/stat`, "utf8");
+      return f.slice(f.lastIndexOf(")") + 2).split(" ");
+    } catch {
+      return null;
+    }
+  };
+  const ticks = (fields: string[]) => Number(fields[11]) + Number(fields[12]); // utime + stime
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = stat(Number(entry));
+    if (fields && (Number(entry) === pid || Number(fields[1]) === pid)) total += ticks(fields);
+  }
+  return total * 10; // USER_HZ is 100 on Linux
+}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -41,7 +67,7 @@ async function main() {
   await ensureMigrated();
   // RUN_WORKERS=0: the simulated run below is the only writer (no images are stored).
   const app = await startApp(
-    { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url, DATA_DIR: dataDir, NEXTAUTH_SECRET: "bench-secret-0123456789abcdef", RUN_WORKERS: "0" },
+    { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url, DATA_DIR: dataDir, NEXTAUTH_SECRET: "bench-secret-0123456789abcdef", RUN_WORKERS: "0", NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS },
     3600 + (process.pid % 300),
   );
   let stopWriter = false;
@@ -85,13 +111,14 @@ async function main() {
     const progressUrl = `${base}/api/teams/${teamId}/sets/${set.id}/analysis`;
     const first = await fetch(progressUrl, { headers: { cookie: cookie() } });
     if (first.status !== 200) throw new Error(`progress answered ${first.status}: ${await first.text()}`);
+    console.log(`progress answer: ${(await first.clone().arrayBuffer()).byteLength} bytes, content-encoding ${first.headers.get("content-encoding") ?? "none"}`);
     for (let i = 0; i < 5; i++) await (await fetch(progressUrl, { headers: { cookie: cookie() } })).arrayBuffer(); // warm up
 
     // The simulated run: every 100 ms, a batch of queued photos becomes analysed.
     let written = 0;
     const writer = (async () => {
       const perTick = Math.max(1, Math.round(WRITE_PER_S / 10));
-      while (!stopWriter) {
+      while (!stopWriter && WRITE_PER_S > 0) {
         const t0 = Date.now();
         const batch = await db().photo.findMany({ where: { setId: set.id, state: "QUEUED" }, select: { id: true, contentHash: true }, take: perTick });
         if (!batch.length) break;
@@ -120,6 +147,7 @@ async function main() {
     const poll = async (target: string) => {
       const latencies: number[] = [];
       let errors = 0;
+      const cpu0 = serverCpuMs(app.child.pid!);
       const until = Date.now() + SECONDS * 1000;
       await Promise.all(
         Array.from({ length: POLLERS }, async () => {
@@ -138,12 +166,13 @@ async function main() {
           }
         }),
       );
-      return { latencies: latencies.sort((a, b) => a - b), errors };
+      const cpuMs = serverCpuMs(app.child.pid!) - cpu0;
+      return { latencies: latencies.sort((a, b) => a - b), errors, cpuMsPerRequest: cpuMs / Math.max(1, latencies.length + errors) };
     };
     // Side by side in this run: the same load on the cheapest signed-in route
     // (the team's member list: the session check plus one query), then on progress.
     const baseline = await poll(`${base}/api/teams/${teamId}/members`);
-    const { latencies, errors } = await poll(progressUrl);
+    const { latencies, errors, cpuMsPerRequest } = await poll(progressUrl);
     stopWriter = true;
     await writer;
     latencies.sort((a, b) => a - b);
@@ -151,6 +180,7 @@ async function main() {
     console.log(`progress endpoint: ${POLLERS} pollers at 1/s for ${SECONDS}s, set of ${PHOTOS} photos, simulated run wrote ${written} results (${(written / SECONDS).toFixed(0)}/s)`);
     console.log(`requests ${latencies.length + errors}  errors ${errors}`);
     console.log(`p50 ${f(percentile(latencies, 50))}  p95 ${f(percentile(latencies, 95))}  p99 ${f(percentile(latencies, 99))}  max ${f(latencies.at(-1) ?? NaN)}`);
+    console.log(`server CPU per request: progress ${cpuMsPerRequest.toFixed(2)} ms, baseline ${baseline.cpuMsPerRequest.toFixed(2)} ms (includes the server's share of the simulated run's album refreshes)`);
     console.log(`p99 under 50 ms: ${percentile(latencies, 99) < 50 ? "yes" : "no"}`);
     const b50 = percentile(baseline.latencies, 50);
     const b99 = percentile(baseline.latencies, 99);

@@ -1,5 +1,6 @@
 // GET /api/teams/:teamId/sets/:setId/analysis - live progress of the set (viewer+)
 // POST /api/teams/:teamId/sets/:setId/analysis - start|pause|resume|cancel|retry-failed|analyse-skipped (member+)
+import { NextResponse } from "next/server";
 import { z } from "zod";
 import { requeueFailed, requeueSkipped } from "@/lib/analysis";
 import { db } from "@/lib/db";
@@ -10,9 +11,14 @@ import { requireTeamRole } from "@/lib/teams";
 
 type P = { teamId: string; setId: string };
 
+// no-transform: the answer is ~1 KB, polled every second by every open
+// dashboard; gzip saved a few hundred bytes for a CPU cost the profile of
+// bench:progress put among the poll's largest.
+const POLL_HEADERS = { "cache-control": "private, no-store, no-transform" };
+
 export const GET = route<P>(async (_req, { teamId, setId }) => {
   await requireTeamRole(teamId, "VIEWER");
-  return dashboardProgress(teamId, setId);
+  return NextResponse.json(await dashboardProgress(teamId, setId), { headers: POLL_HEADERS });
 });
 
 const body = z.object({
