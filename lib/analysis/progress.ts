@@ -12,14 +12,14 @@ export interface SetProgress {
   run: Awaited<ReturnType<typeof getRunStats>>;
 }
 
-const EMPTY: StateCounts = { UPLOADED: 0, PROCESSING: 0, QUEUED: 0, ANALYZING: 0, ANALYZED: 0, SKIPPED: 0, FAILED: 0 };
+export const EMPTY_COUNTS: StateCounts = { UPLOADED: 0, PROCESSING: 0, QUEUED: 0, ANALYZING: 0, ANALYZED: 0, SKIPPED: 0, FAILED: 0 };
 
 export async function getSetProgress(setId: string): Promise<SetProgress> {
   const [groups, run] = await Promise.all([
     db().photo.groupBy({ by: ["state"], where: { setId }, _count: { _all: true } }),
     getRunStats(setId),
   ]);
-  const counts: StateCounts = { ...EMPTY };
+  const counts: StateCounts = { ...EMPTY_COUNTS };
   for (const g of groups) counts[g.state] = g._count._all;
   return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0), run };
 }

@@ -9,9 +9,26 @@ import { notFound } from "@/lib/errors";
 import { providerStatus, type ProviderStatus } from "./provider-status";
 import { refreshIfAnalysedChanged } from "./refresh";
 
+/**
+ * What a person should read off the badge. The set's status alone misleads:
+ * an IDLE set's queued photos are analysed all the same (uploads start work
+ * by themselves), and a RUNNING set with nothing left is simply done.
+ */
+export type SetActivity = "empty" | "preparing" | "analysing" | "done" | "paused" | "cancelled";
+
+export function setActivity(status: SetStatus, counts: StateCounts, total: number): SetActivity {
+  if (status === "PAUSED") return "paused";
+  if (status === "CANCELLED") return "cancelled";
+  if (total === 0) return "empty";
+  if (counts.QUEUED + counts.ANALYZING > 0) return "analysing";
+  if (counts.UPLOADED + counts.PROCESSING > 0) return "preparing";
+  return "done";
+}
+
 export interface DashboardProgress {
   setId: string;
   status: SetStatus;
+  activity: SetActivity;
   counts: StateCounts;
   total: number;
   /** Photos that reached an end state (analysed, skipped or failed). */
@@ -89,6 +106,7 @@ export async function dashboardProgress(teamId: string, setId: string): Promise<
   return {
     setId,
     status,
+    activity: setActivity(status, p.counts, p.total),
     counts: p.counts,
     total: p.total,
     done,

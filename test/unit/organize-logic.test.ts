@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { EMPTY_COUNTS } from "@/lib/analysis/progress";
+import { setActivity } from "@/lib/organize/dashboard";
 import { pickBest } from "@/lib/organize/best";
 import { suggestCarousel } from "@/lib/organize/carousel";
 import { effectiveText, normalizeHashtags } from "@/lib/organize/effective";
@@ -134,5 +136,26 @@ describe("mergeOrder", () => {
   it("names category albums", () => {
     expect(categoryAlbumName("landscape")).toBe("Landscape");
     expect(categoryAlbumName(null)).toBe("Uncategorized");
+  });
+});
+
+describe("dashboard activity badge", () => {
+  const counts = (c: Partial<Record<keyof typeof EMPTY_COUNTS, number>>) => ({ ...EMPTY_COUNTS, ...c });
+  const total = (c: Record<string, number>) => Object.values(c).reduce((a, b) => a + b, 0);
+  it("reads the work left, not only the set's status", () => {
+    const queued = counts({ QUEUED: 3, ANALYZED: 2 });
+    // Uploads start analysis by themselves: an IDLE set with queued photos is analysing.
+    expect(setActivity("IDLE", queued, total(queued))).toBe("analysing");
+    expect(setActivity("RUNNING", queued, total(queued))).toBe("analysing");
+    const finished = counts({ ANALYZED: 4, FAILED: 1 });
+    expect(setActivity("RUNNING", finished, total(finished))).toBe("done");
+    const processing = counts({ PROCESSING: 1, ANALYZED: 1 });
+    expect(setActivity("IDLE", processing, total(processing))).toBe("preparing");
+    expect(setActivity("IDLE", counts({}), 0)).toBe("empty");
+  });
+  it("a person's pause or cancel wins over the work left", () => {
+    const queued = counts({ QUEUED: 3 });
+    expect(setActivity("PAUSED", queued, 3)).toBe("paused");
+    expect(setActivity("CANCELLED", queued, 3)).toBe("cancelled");
   });
 });

@@ -93,8 +93,8 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
           <h2 className="text-lg font-semibold">
             Progress <span className="text-neutral-500" data-testid="progress-percent">{p.percent}%</span>
           </h2>
-          <span className="rounded bg-neutral-100 px-2 py-0.5 text-xs uppercase tracking-wide" data-testid="set-status">
-            {p.status.toLowerCase()}
+          <span className="rounded bg-neutral-100 px-2 py-0.5 text-xs uppercase tracking-wide" data-testid="set-status" data-status={p.status}>
+            {p.activity}
           </span>
         </div>
         <div
