@@ -53,6 +53,9 @@ const schema = z.object({
   ANALYSIS_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   // lib/organize: how many photos "Best picks" holds.
   BEST_PICKS_COUNT: z.coerce.number().int().min(1).max(500).default(12),
+  // Behind a reverse proxy that sets X-Forwarded-For: trust it for the
+  // per-address sign-in limit (lib/auth/throttle.ts). Off by default.
+  TRUST_PROXY: bool.default(false),
   SLOW_QUERY_MS: z.coerce.number().int().positive().default(500),
 });
 

@@ -5,13 +5,11 @@ import { db, ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { burnPasswordCheck, verifyPassword } from "./password";
 import { authSecret } from "./secret";
-import { clearFailures, isThrottled, recordFailure } from "./throttle";
+import { clearAccountFailures, clientAddress, pruneAttempts, releaseAttempt, reserveAttempt, signInLimits } from "./throttle";
 
-function clientAddress(headers: Record<string, unknown> | undefined): string {
-  const fwd = headers?.["x-forwarded-for"];
-  const first = typeof fwd === "string" ? fwd.split(",")[0]?.trim() : undefined;
-  const real = headers?.["x-real-ip"];
-  return first || (typeof real === "string" ? real : "") || "local";
+/** next-auth hands authorize() the request headers as a plain object. */
+function headerReader(headers: Record<string, unknown> | undefined) {
+  return { get: (name: string) => (typeof headers?.[name] === "string" ? (headers[name] as string) : null) };
 }
 
 export function authOptions(): NextAuthOptions {
@@ -30,18 +28,20 @@ export function authOptions(): NextAuthOptions {
           const email = String(credentials?.email ?? "").trim().toLowerCase();
           const password = String(credentials?.password ?? "");
           if (!email || !password) return null;
-          const ip = clientAddress(req?.headers as Record<string, unknown> | undefined);
-          if (await isThrottled(email, ip)) {
+          const address = clientAddress(headerReader(req?.headers as Record<string, unknown> | undefined));
+          const slots = await reserveAttempt(signInLimits(email, address));
+          if (!slots) {
             // next-auth turns a thrown error into ?error=<message> for the sign-in page.
             throw new Error("Too many failed sign-in attempts. Wait 15 minutes and try again.");
           }
           const user = await db().user.findUnique({ where: { email } });
           const ok = user ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
           if (!user || !ok) {
-            await recordFailure(email, ip);
+            await pruneAttempts();
             return null;
           }
-          await clearFailures(email);
+          await releaseAttempt(slots);
+          await clearAccountFailures(email);
           return { id: user.id, email: user.email, name: user.name };
         },
       }),

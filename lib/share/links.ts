@@ -4,13 +4,13 @@
 import { z } from "zod";
 import { hashPassword, verifyPassword } from "@/lib/auth";
 import { authSecret } from "@/lib/auth/secret";
+import { pruneAttempts, releaseAttempt, reserveAttempt } from "@/lib/auth/throttle";
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { signShareAccess, verifyShareAccess } from "./cookie";
 import { hashShareToken, looksLikeShareToken, newShareToken } from "./token";
 
 const MAX_FAILURES = 20;
-const FAILURE_WINDOW_MS = 15 * 60 * 1000;
 
 export const createShareSchema = z.object({
   /** Days until the link stops working; absent = never expires. */
@@ -117,15 +117,13 @@ export function shareUnlocked(share: ResolvedShare, cookieValue: string | undefi
 /** Checks the password; returns the cookie value that unlocks this link. */
 export async function unlockShare(share: ResolvedShare, password: string): Promise<string> {
   if (!share.passwordHash) return signShareAccess(authSecret(), share.id, "");
-  const key = `share:${share.id}`;
-  const since = new Date(Date.now() - FAILURE_WINDOW_MS);
-  if ((await db().loginAttempt.count({ where: { key, createdAt: { gte: since } } })) >= MAX_FAILURES) {
-    throw new AppError("too_many_requests", "Too many wrong passwords for this link; try again in 15 minutes.");
-  }
+  const slot = await reserveAttempt([{ key: `share:${share.id}`, max: MAX_FAILURES }]);
+  if (!slot) throw new AppError("too_many_requests", "Too many wrong passwords for this link; try again in 15 minutes.");
   if (!(await verifyPassword(password, share.passwordHash))) {
-    await db().loginAttempt.create({ data: { key } });
+    await pruneAttempts();
     throw new AppError("unauthorized", "That password is not right.");
   }
+  await releaseAttempt(slot);
   return signShareAccess(authSecret(), share.id, share.passwordHash);
 }
 

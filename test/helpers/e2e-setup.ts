@@ -31,6 +31,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
         DATABASE_URL: url,
         DATA_DIR: dataDir,
         NEXTAUTH_SECRET: "e2e-secret-0123456789abcdef",
+        // The browser tests play clients at different addresses through
+        // X-Forwarded-For, as a proxy in front would set it.
+        TRUST_PROXY: "1",
         LLAMA_API_KEY: "e2e-test-key",
         LLAMA_API_BASE_URL: llama.url,
       },

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { signUp } from "@/lib/auth";
 import { verifyPassword } from "@/lib/auth/password";
-import { MAX_FAILURES_PER_ACCOUNT, isThrottled, recordFailure } from "@/lib/auth/throttle";
+import { MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS, clientAddress, releaseAttempt, reserveAttempt, signInLimits } from "@/lib/auth/throttle";
 import { db } from "@/lib/db";
 import {
   acceptInvitation,
@@ -109,11 +109,46 @@ describe("invitations", () => {
 });
 
 describe("sign-in throttling", () => {
-  it("locks an account after repeated failures", async () => {
+  it("locks an account after repeated failures, whatever the address", async () => {
     const email = `throttle-${Date.now()}@example.test`;
-    expect(await isThrottled(email, "10.0.0.1")).toBe(false);
-    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) await recordFailure(email, `10.0.0.${i}`);
-    expect(await isThrottled(email, "10.9.9.9")).toBe(true);
-    expect(await isThrottled(`other-${email}`, "10.9.9.9")).toBe(false);
+    for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) expect(await reserveAttempt(signInLimits(email, `10.0.0.${i}`))).not.toBeNull();
+    expect(await reserveAttempt(signInLimits(email, "10.9.9.9"))).toBeNull();
+    expect(await reserveAttempt(signInLimits(`other-${email}`, "10.9.9.9"))).not.toBeNull();
+  });
+
+  it("parallel guesses cannot pass the limit while passwords are being checked", async () => {
+    const key = `acct:race-${Date.now()}@example.test`;
+    // 20 guesses at once against a limit of 5: at most 5 get to check a password.
+    const slots = await Promise.all(Array.from({ length: 20 }, () => reserveAttempt([{ key, max: 5 }])));
+    const granted = slots.filter((s) => s !== null).length;
+    expect(granted).toBeLessThanOrEqual(5);
+    // Refused guesses gave their slot back; a right password gives back its own.
+    expect(await db().loginAttempt.count({ where: { key } })).toBe(granted);
+    for (const s of slots) if (s) await releaseAttempt(s);
+    expect(await db().loginAttempt.count({ where: { key } })).toBe(0);
+    expect(await reserveAttempt([{ key, max: 5 }])).not.toBeNull();
+  });
+
+  it("keys by address only behind a trusted proxy", async () => {
+    const headers = new Headers({ "x-forwarded-for": "203.0.113.9, 10.0.0.1" });
+    const before = process.env.TRUST_PROXY;
+    const { resetEnvCache } = await import("@/lib/env");
+    try {
+      process.env.TRUST_PROXY = "";
+      resetEnvCache();
+      expect(clientAddress(headers)).toBeNull();
+      expect(signInLimits("a@b.c", null).map((l) => l.key)).toEqual(["acct:a@b.c"]);
+      process.env.TRUST_PROXY = "1";
+      resetEnvCache();
+      expect(clientAddress(headers)).toBe("203.0.113.9");
+      expect(signInLimits("A@b.c", "203.0.113.9")).toEqual([
+        { key: "acct:a@b.c", max: MAX_FAILURES_PER_ACCOUNT },
+        { key: "ip:203.0.113.9", max: MAX_FAILURES_PER_ADDRESS },
+      ]);
+    } finally {
+      if (before === undefined) delete process.env.TRUST_PROXY;
+      else process.env.TRUST_PROXY = before;
+      resetEnvCache();
+    }
   });
 });
