@@ -40,32 +40,55 @@ export function meanBrightness(grey: Uint8Array): number {
  * except the most common one, so a smooth gradient still yields a colour.
  */
 export function dominantColors(rgb: Uint8Array, channels: number, max = 5): string[] {
-  const bins = new Map<number, { n: number; r: number; g: number; b: number }>();
+  // Typed arrays, not a Map of objects: this runs on every photo's 512 px copy.
+  const count = new Uint32Array(512);
+  const sumR = new Uint32Array(512);
+  const sumG = new Uint32Array(512);
+  const sumB = new Uint32Array(512);
   const pixels = Math.floor(rgb.length / channels);
-  for (let p = 0; p < pixels; p++) {
-    const i = p * channels;
+  for (let i = 0, end = pixels * channels; i < end; i += channels) {
     const r = rgb[i]!;
     const g = rgb[i + 1]!;
     const b = rgb[i + 2]!;
     const key = ((r >> 5) << 6) | ((g >> 5) << 3) | (b >> 5);
-    const bin = bins.get(key);
-    if (bin) {
-      bin.n++;
-      bin.r += r;
-      bin.g += g;
-      bin.b += b;
-    } else {
-      bins.set(key, { n: 1, r, g, b });
-    }
+    count[key]!++;
+    sumR[key]! += r;
+    sumG[key]! += g;
+    sumB[key]! += b;
   }
   const hex = (v: number) => Math.round(v).toString(16).padStart(2, "0");
-  return [...bins.values()]
-    .sort((a, b) => b.n - a.n)
-    .filter((bin, i) => i === 0 || bin.n >= pixels * 0.01)
+  const bins: number[] = [];
+  for (let k = 0; k < 512; k++) if (count[k]) bins.push(k);
+  return bins
+    .sort((a, b) => count[b]! - count[a]!)
+    .filter((k, i) => i === 0 || count[k]! >= pixels * 0.01)
     .slice(0, max)
-    .map((bin) => `#${hex(bin.r / bin.n)}${hex(bin.g / bin.n)}${hex(bin.b / bin.n)}`);
+    .map((k) => `#${hex(sumR[k]! / count[k]!)}${hex(sumG[k]! / count[k]!)}${hex(sumB[k]! / count[k]!)}`);
 }
 
+/**
+ * Resizes a grey image to outW x outH by averaging the source pixels under
+ * each output cell (a box filter: what the perceptual hash wants, and in plain
+ * JS it costs less than another trip through libvips). Every cell covers at
+ * least one source pixel, so a source smaller than the output is stretched.
+ */
+export function boxResizeGrey(grey: Uint8Array, width: number, height: number, outW: number, outH: number): Uint8Array {
+  const span = (i: number, n: number, out: number) => {
+    const start = Math.min(n - 1, Math.floor((i * n) / out));
+    return [start, Math.max(start + 1, Math.floor(((i + 1) * n) / out))] as const;
+  };
+  const out = new Uint8Array(outW * outH);
+  for (let cy = 0; cy < outH; cy++) {
+    const [y0, y1] = span(cy, height, outH);
+    for (let cx = 0; cx < outW; cx++) {
+      const [x0, x1] = span(cx, width, outW);
+      let sum = 0;
+      for (let y = y0; y < y1; y++) for (let x = x0, row = y * width; x < x1; x++) sum += grey[row + x]!;
+      out[cy * outW + cx] = Math.round(sum / ((y1 - y0) * (x1 - x0)));
+    }
+  }
+  return out;
+}
 
 /** Rec. 601 luma of an RGB(A) buffer, one byte per pixel. */
 export function toGrey(rgb: Uint8Array, channels: number): Uint8Array {

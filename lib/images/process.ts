@@ -5,7 +5,7 @@ import type { Sharp } from "sharp";
 import { getEnv } from "@/lib/env";
 import { ImageError, imageErrorFrom } from "./errors";
 import { readExif, type ExifFacts } from "./exif";
-import { dominantColors, laplacianVariance, meanBrightness, toGrey } from "./metrics";
+import { boxResizeGrey, dominantColors, laplacianVariance, meanBrightness, toGrey } from "./metrics";
 import { PHASH_SIZE, phashFromGrey } from "./phash";
 import { configureSharp } from "./sharp";
 
@@ -91,27 +91,23 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
     exifPromise,
   ]);
   const m = { width: mid.info.width, height: mid.info.height, channels: mid.info.channels as 3 };
+  // The thumbnail encodes on libvips' thread while the measurements run here.
+  const thumbnail = sharp(mid.data, { raw: m }).resize(inside(THUMB_SIDE)).webp({ quality: 75, effort: 0 }).toBuffer();
   const grey = toGrey(mid.data, m.channels);
-  const [thumbnailWebp, hashGrey] = await Promise.all([
-    sharp(mid.data, { raw: m }).resize(inside(THUMB_SIDE)).webp({ quality: 75, effort: 0 }).toBuffer(),
-    sharp(grey, { raw: { width: m.width, height: m.height, channels: 1 } })
-      .resize(PHASH_SIZE, PHASH_SIZE, { fit: "fill" })
-      .toColourspace("b-w")
-      .raw()
-      .toBuffer(),
-  ]);
-
+  const measured = {
+    phash: phashFromGrey(boxResizeGrey(grey, m.width, m.height, PHASH_SIZE, PHASH_SIZE)),
+    sharpness: laplacianVariance(grey, m.width, m.height),
+    brightness: meanBrightness(grey),
+    dominantColors: dominantColors(mid.data, m.channels),
+  };
   return {
     format: meta.format === "heif" ? "avif" : meta.format,
     width,
     height,
     aspect: width / height,
     analysisJpeg,
-    thumbnailWebp,
-    phash: phashFromGrey(hashGrey),
-    sharpness: laplacianVariance(grey, m.width, m.height),
-    brightness: meanBrightness(grey),
-    dominantColors: dominantColors(mid.data, m.channels),
+    thumbnailWebp: await thumbnail,
+    ...measured,
     exif,
   };
 }

@@ -1,7 +1,7 @@
 // The pure parts: Hamming distance, the DCT hash, and the pixel statistics.
 import { describe, expect, it } from "vitest";
 import { hammingDistance } from "@/lib/images";
-import { dominantColors, laplacianVariance, meanBrightness } from "@/lib/images/metrics";
+import { boxResizeGrey, dominantColors, laplacianVariance, meanBrightness } from "@/lib/images/metrics";
 import { PHASH_SIZE, phashFromGrey } from "@/lib/images/phash";
 
 const N = PHASH_SIZE;
@@ -53,5 +53,23 @@ describe("pixel statistics", () => {
     const px = (r: number, g: number, b: number, n: number) => Array.from({ length: n }, () => [r, g, b]).flat();
     const rgb = Uint8Array.from([...px(250, 10, 10, 700), ...px(10, 10, 250, 295), ...px(10, 250, 10, 5)]);
     expect(dominantColors(rgb, 3)).toEqual(["#fa0a0a", "#0a0afa"]);
+  });
+});
+
+describe("boxResizeGrey", () => {
+  it("averages each cell's pixels", () => {
+    // 4x2 -> 2x1: left cell {0,10,20,30} -> 15, right cell {100,110,120,130} -> 115.
+    const grey = Uint8Array.from([0, 10, 100, 110, 20, 30, 120, 130]);
+    expect(Array.from(boxResizeGrey(grey, 4, 2, 2, 1))).toEqual([15, 115]);
+  });
+  it("fills every output cell, also when the source is smaller than the output", () => {
+    for (const [w, h] of [[37, 23], [5, 3], [512, 384]] as const) {
+      const grey = new Uint8Array(w * h).fill(200);
+      const out = boxResizeGrey(grey, w, h, 32, 32);
+      expect(out.length).toBe(1024);
+      expect(out.every((v) => v === 200)).toBe(true);
+    }
+    // 2x1 stretched to 4x1: each source pixel fills two cells.
+    expect(Array.from(boxResizeGrey(Uint8Array.from([10, 250]), 2, 1, 4, 1))).toEqual([10, 10, 250, 250]);
   });
 });
