@@ -29,8 +29,11 @@ const tokenCache = createTokenCache();
 export async function sessionUserId(): Promise<string | null> {
   const jar = await cookies();
   const secureCookie = (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
-  // raw: the cookie's value (next-auth splits large tokens into chunks; getToken joins them).
-  const raw = await getToken({ req: { cookies: jar, headers: {} } as never, secureCookie, raw: true });
+  // raw: the cookie's value (next-auth splits large tokens into chunks; getToken
+  // joins them). getToken reads only req.cookies (via getAll) and req.headers;
+  // empty headers keep its "Authorization: Bearer" fallback off, as before.
+  const req = { cookies: jar, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"];
+  const raw = await getToken({ req, secureCookie, raw: true });
   if (!raw) return null;
   return tokenCache.resolve(raw, async () => {
     const token = await decode({ token: raw, secret: authSecret() }).catch(() => null);
