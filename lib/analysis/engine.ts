@@ -105,7 +105,8 @@ export class AnalysisEngine {
   private fatal: string | undefined;
   private wake: (() => void) | undefined;
   /** One AnalysisRun row per set touched; `total` is the whole engine's view. */
-  private readonly runs = new Map<string, { stats: RunStats; teamId: string; remaining: number }>();
+  private readonly runs = new Map<string, { stats: RunStats; teamId: string }>();
+  private closingRuns = false;
   readonly total: RunStats;
   private writes: Promise<unknown> = Promise.resolve();
 
@@ -201,7 +202,7 @@ export class AnalysisEngine {
   private async ensureRun(setId: string, teamId: string): Promise<void> {
     if (this.runs.has(setId)) return;
     const id = randomUUID();
-    this.runs.set(setId, { stats: new RunStats(id, this.cfg), teamId, remaining: 0 });
+    this.runs.set(setId, { stats: new RunStats(id, this.cfg), teamId });
     await db().analysisRun.create({
       data: {
         id,
@@ -221,6 +222,7 @@ export class AnalysisEngine {
     const flushStats = setInterval(() => {
       void this.writeStats(false);
       void this.dropStoppedSets().catch(() => undefined);
+      void this.closeFinishedRuns().catch(() => undefined);
     }, 1000);
     const idle = this.opts.idlePollMs ?? 1000;
     const onAbort = () => this.poke();
@@ -515,14 +517,49 @@ export class AnalysisEngine {
     this.poke();
   }
 
-  private async writeStats(final: boolean, cancelled = false): Promise<void> {
+  /**
+   * The background worker serves many sets at once: a set whose photos are all
+   * answered gets its run closed (FINISHED, final figures) now, not when the
+   * whole queue drains. Not while this engine still holds one of its photos
+   * (in flight or waiting for a retry) or any is queued or with another worker.
+   */
+  private async closeFinishedRuns(): Promise<void> {
+    if (this.opts.mode !== "forever" || this.closingRuns) return;
+    const isAnswered = (r: { stats: RunStats }) => {
+      const c = r.stats.c;
+      return c.images > 0 && c.images === c.analyzed + c.cached + c.skipped + c.failed;
+    };
+    const answered = [...this.runs].filter(([, r]) => isAnswered(r));
+    if (answered.length === 0) return;
+    this.closingRuns = true;
+    try {
+      const busy = await db().photo.groupBy({
+        by: ["setId"],
+        where: { setId: { in: answered.map(([setId]) => setId) }, state: { in: ["QUEUED", "ANALYZING"] } },
+        _count: { _all: true },
+      });
+      const stillBusy = new Set(busy.map((b) => b.setId));
+      // Checked again: photos may have been claimed while we asked.
+      const finished = answered.filter(([setId, r]) => !stillBusy.has(setId) && this.runs.get(setId) === r && isAnswered(r));
+      if (finished.length === 0) return;
+      // From here a new photo of these sets starts a new run.
+      for (const [setId] of finished) this.runs.delete(setId);
+      // Results still in the writer's buffer belong to these runs: saved before the run reads FINISHED.
+      await this.writer.flush();
+      await this.writeStats(true, false, finished.map(([, r]) => r));
+    } finally {
+      this.closingRuns = false;
+    }
+  }
+
+  private async writeStats(final: boolean, cancelled = false, runs = [...this.runs.values()]): Promise<void> {
     const g = {
       concurrency: this.scheduler.requestsInFlight,
       concurrencyLimit: this.scheduler.limit,
       backingOff: this.scheduler.budget.isPaused(Date.now()),
       ceilingRps: this.scheduler.ceilingRps,
     };
-    const updates = [...this.runs.values()].map(async (r) => {
+    const updates = runs.map(async (r) => {
       const c = r.stats.c;
       const remaining = Math.max(0, c.images - c.analyzed - c.cached - c.skipped - c.failed);
       const data = r.stats.live(g, remaining);
