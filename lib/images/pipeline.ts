@@ -139,13 +139,23 @@ async function processOne(photo: Claimed, owner: string, leaseMs: number): Promi
   }
 }
 
+/** Claims and handles one photo: "idle" when none is waiting, "finished" when it is QUEUED or FAILED, else "retry". */
+async function step(owner: string, setId: string | undefined, leaseMs: number): Promise<"idle" | "finished" | "retry"> {
+  const photo = await claimOne(owner, setId, leaseMs);
+  if (!photo) return "idle";
+  if (photo === "crashed") return "finished";
+  return (await processOne(photo, owner, leaseMs)) ? "finished" : "retry";
+}
+
+const newOwner = () => `img-${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+
 /**
  * Processes waiting photos (optionally of one set) until none are left, `limit`
  * are done or the signal aborts; one photo per core at a time. Returns how many
  * photos were finished (QUEUED or FAILED). Safe to run in several processes.
  */
 export async function processPendingPhotos(opts: { setId?: string; limit?: number; signal?: AbortSignal } = {}): Promise<number> {
-  const owner = `img-${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const owner = newOwner();
   const leaseMs = getEnv().IMAGE_LEASE_MS;
   const limit = opts.limit ?? Infinity;
   let claimed = 0;
@@ -153,33 +163,42 @@ export async function processPendingPhotos(opts: { setId?: string; limit?: numbe
   const lane = async (): Promise<void> => {
     while (!opts.signal?.aborted && claimed < limit) {
       claimed++; // reserved before the await, so lanes never overshoot the limit
-      const photo = await claimOne(owner, opts.setId, leaseMs);
-      if (!photo) {
+      const r = await step(owner, opts.setId, leaseMs);
+      if (r === "idle") {
         claimed--;
         return;
       }
-      if (photo === "crashed" || (await processOne(photo, owner, leaseMs))) finished++;
+      if (r === "finished") finished++;
     }
   };
   await Promise.all(Array.from({ length: os.availableParallelism() }, lane));
   return finished;
 }
 
-/** The in-server background loop; the returned function stops it and waits for the photo in hand. */
+/**
+ * The in-server background worker: one lane per core, each taking the next
+ * photo as soon as it is free and waiting for an upload (or the next poll)
+ * when there is none. Lanes never wait for each other, so one slow or stuck
+ * photo holds one lane, not the pipeline. The returned function stops the
+ * lanes and waits for the photos in hand.
+ */
 export function startImageWorker(): () => Promise<void> {
   const stop = new AbortController();
-  const loop = (async () => {
+  const owner = newOwner();
+  const leaseMs = getEnv().IMAGE_LEASE_MS;
+  const lane = async (): Promise<void> => {
     while (!stop.signal.aborted) {
       try {
-        await processPendingPhotos({ signal: stop.signal });
+        if ((await step(owner, undefined, leaseMs)) === "idle") await waitForUpload(POLL_MS, stop.signal);
       } catch (err) {
-        console.error("[images] worker pass failed; retrying", err);
+        console.error("[images] worker lane failed; retrying", err);
+        await waitForUpload(POLL_MS, stop.signal);
       }
-      await waitForUpload(POLL_MS, stop.signal);
     }
-  })();
+  };
+  const lanes = Promise.all(Array.from({ length: os.availableParallelism() }, lane));
   return async () => {
     stop.abort();
-    await loop;
+    await lanes;
   };
 }
