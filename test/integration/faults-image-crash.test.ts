@@ -74,6 +74,8 @@ it("a photo whose worker dies on it every time is FAILED after MAX_ATTEMPTS clai
     const claimedUntil = (await row()).leaseExpiresAt!.getTime();
     // Alive (blocked in the "decode"), the worker renews its lease past the first one.
     await until(async () => (await row()).leaseExpiresAt!.getTime() > claimedUntil, 30_000, "a lease renewal");
+    // The healthy photo is not in hand (a kill now would count against it too).
+    await until(async () => (await db().photo.findUniqueOrThrow({ where: { id: good } })).state !== "PROCESSING", 30_000, "the healthy photo to be done");
     expect(worker.exitCode).toBeNull();
     worker.kill("SIGKILL");
     await exited(worker);
