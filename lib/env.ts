@@ -51,6 +51,9 @@ const schema = z.object({
   RUN_WORKERS: bool.default(true),
   // Analysis leases: a worker that dies holds its photos at most this long.
   ANALYSIS_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
+  // Image-pipeline leases, renewed while a photo is being processed: a worker
+  // that dies mid-decode holds its photo at most this long.
+  IMAGE_LEASE_MS: z.coerce.number().int().min(1000).default(60_000),
   // lib/organize: how many photos "Best picks" holds.
   BEST_PICKS_COUNT: z.coerce.number().int().min(1).max(500).default(12),
   // Behind a reverse proxy that sets X-Forwarded-For: trust it for the

@@ -3,9 +3,13 @@
 // LOCKED, runs processImage, stores the derived files, fills the photo's image
 // columns and hands it to the analysis queue (QUEUED), or marks it FAILED with
 // a readable reason. Per-photo work is idempotent: a retry redoes it whole.
+// Every claim counts as an attempt, so a photo that kills its worker (a native
+// crash or an OOM kill mid-decode) is given up after MAX_ATTEMPTS claims
+// instead of being taken again after every lease expiry forever.
 import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { storage } from "@/lib/storage";
 import { groupNearDuplicates } from "./duplicates";
 import { ImageError } from "./errors";
@@ -15,33 +19,76 @@ import { waitForUpload } from "./wake";
 export { ingestFile, type IngestInput, type IngestResult } from "./ingest";
 export { receiveUpload, type UploadResult } from "./upload";
 
-const LEASE_SECONDS = 300;
-const MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS = 3;
 const POLL_MS = 2000;
 
 interface Claimed {
   id: string;
   contentHash: string;
+  /** Claims so far, this one included. */
   attempts: number;
 }
 
-async function claimOne(owner: string, setId: string | undefined): Promise<Claimed | null> {
-  const rows = await db().$queryRaw<Claimed[]>`
-    UPDATE "Photo" SET state = 'PROCESSING', "leaseOwner" = ${owner},
-      "leaseExpiresAt" = now() + make_interval(secs => ${LEASE_SECONDS}), attempts = attempts + 1, "updatedAt" = now()
-    WHERE id = (
-      SELECT id FROM "Photo"
+/**
+ * Leases the next waiting photo. A photo claimed MAX_ATTEMPTS times already
+ * whose lease ran out never finished any of those tries (a finished try leaves
+ * PROCESSING, a failed one is FAILED at the last attempt): its workers died on
+ * it, so it is FAILED here, in the same statement, instead of being handed out again.
+ */
+async function claimOne(owner: string, setId: string | undefined, leaseMs: number): Promise<Claimed | "crashed" | null> {
+  const rows = await db().$queryRaw<(Claimed & { state: string })[]>`
+    WITH next AS (
+      SELECT id, attempts >= ${MAX_ATTEMPTS} AS "givenUp" FROM "Photo"
       WHERE (state = 'UPLOADED' OR (state = 'PROCESSING' AND "leaseExpiresAt" < now()))
         AND (${setId ?? null}::text IS NULL OR "setId" = ${setId ?? null}::text)
       ORDER BY "createdAt" LIMIT 1
       FOR UPDATE SKIP LOCKED)
-    RETURNING id, "contentHash", attempts`;
-  return rows[0] ?? null;
+    UPDATE "Photo" p SET
+      state = CASE WHEN next."givenUp" THEN 'FAILED'::"PhotoState" ELSE 'PROCESSING'::"PhotoState" END,
+      "stateReason" = CASE WHEN next."givenUp"
+        THEN 'Processing crashed ' || p.attempts || ' times (the worker died or lost its lease while handling this photo); it is not tried again.'
+        ELSE p."stateReason" END,
+      "leaseOwner" = CASE WHEN next."givenUp" THEN NULL ELSE ${owner} END,
+      "leaseExpiresAt" = CASE WHEN next."givenUp" THEN NULL ELSE now() + (${Math.round(leaseMs)}::int * interval '1 millisecond') END,
+      attempts = CASE WHEN next."givenUp" THEN p.attempts ELSE p.attempts + 1 END,
+      "updatedAt" = now()
+    FROM next WHERE p.id = next.id
+    RETURNING p.id, p."contentHash", p.attempts, p.state::text AS state`;
+  const row = rows[0];
+  if (!row) return null;
+  if (row.state === "FAILED") {
+    console.error(`[images] photo ${row.id}: ${row.attempts} claims never finished; marked FAILED`);
+    return "crashed";
+  }
+  return { id: row.id, contentHash: row.contentHash, attempts: row.attempts };
+}
+
+/**
+ * Renews the photo's lease (every leaseMs / 3, on the database's clock) while it
+ * is being processed, so a slow decode keeps its photo and a dead process
+ * loses it within leaseMs. stop() waits for a renewal in flight, so none lands
+ * after the photo's final write.
+ */
+function holdLease(id: string, owner: string, leaseMs: number): { stop(): Promise<void> } {
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    inFlight = db()
+      .$executeRaw`UPDATE "Photo" SET "leaseExpiresAt" = now() + (${Math.round(leaseMs)}::int * interval '1 millisecond')
+        WHERE id = ${id} AND "leaseOwner" = ${owner} AND state = 'PROCESSING'`
+      .catch(() => undefined); // a missed renewal is retried at the next tick
+  }, leaseMs / 3);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await inFlight;
+    },
+  };
 }
 
 /** True when the photo is finished (QUEUED or FAILED), false when it will be retried. */
-async function processOne(photo: Claimed, owner: string): Promise<boolean> {
+async function processOne(photo: Claimed, owner: string, leaseMs: number): Promise<boolean> {
   const mine = { id: photo.id, leaseOwner: owner, state: "PROCESSING" as const };
+  const lease = holdLease(photo.id, owner, leaseMs);
   try {
     const store = storage();
     const r = await processImage(await store.get(photo.contentHash, "original"));
@@ -49,6 +96,7 @@ async function processOne(photo: Claimed, owner: string): Promise<boolean> {
       store.put(photo.contentHash, "analysis", r.analysisJpeg),
       store.put(photo.contentHash, "thumb", r.thumbnailWebp),
     ]);
+    await lease.stop();
     const updated = await db().photo.updateMany({
       where: mine,
       data: {
@@ -75,6 +123,7 @@ async function processOne(photo: Claimed, owner: string): Promise<boolean> {
     if (updated.count === 1) await groupNearDuplicates(photo.id);
     return true;
   } catch (err) {
+    await lease.stop();
     if (err instanceof ImageError || photo.attempts >= MAX_ATTEMPTS) {
       const reason = err instanceof ImageError ? err.message : `Processing failed ${photo.attempts} times: ${String(err)}`;
       await db().photo.updateMany({ where: mine, data: { state: "FAILED", stateReason: reason, leaseOwner: null, leaseExpiresAt: null } });
@@ -90,46 +139,66 @@ async function processOne(photo: Claimed, owner: string): Promise<boolean> {
   }
 }
 
+/** Claims and handles one photo: "idle" when none is waiting, "finished" when it is QUEUED or FAILED, else "retry". */
+async function step(owner: string, setId: string | undefined, leaseMs: number): Promise<"idle" | "finished" | "retry"> {
+  const photo = await claimOne(owner, setId, leaseMs);
+  if (!photo) return "idle";
+  if (photo === "crashed") return "finished";
+  return (await processOne(photo, owner, leaseMs)) ? "finished" : "retry";
+}
+
+const newOwner = () => `img-${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+
 /**
  * Processes waiting photos (optionally of one set) until none are left, `limit`
  * are done or the signal aborts; one photo per core at a time. Returns how many
  * photos were finished (QUEUED or FAILED). Safe to run in several processes.
  */
 export async function processPendingPhotos(opts: { setId?: string; limit?: number; signal?: AbortSignal } = {}): Promise<number> {
-  const owner = `img-${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+  const owner = newOwner();
+  const leaseMs = getEnv().IMAGE_LEASE_MS;
   const limit = opts.limit ?? Infinity;
   let claimed = 0;
   let finished = 0;
   const lane = async (): Promise<void> => {
     while (!opts.signal?.aborted && claimed < limit) {
       claimed++; // reserved before the await, so lanes never overshoot the limit
-      const photo = await claimOne(owner, opts.setId);
-      if (!photo) {
+      const r = await step(owner, opts.setId, leaseMs);
+      if (r === "idle") {
         claimed--;
         return;
       }
-      if (await processOne(photo, owner)) finished++;
+      if (r === "finished") finished++;
     }
   };
   await Promise.all(Array.from({ length: os.availableParallelism() }, lane));
   return finished;
 }
 
-/** The in-server background loop; the returned function stops it and waits for the photo in hand. */
+/**
+ * The in-server background worker: one lane per core, each taking the next
+ * photo as soon as it is free and waiting for an upload (or the next poll)
+ * when there is none. Lanes never wait for each other, so one slow or stuck
+ * photo holds one lane, not the pipeline. The returned function stops the
+ * lanes and waits for the photos in hand.
+ */
 export function startImageWorker(): () => Promise<void> {
   const stop = new AbortController();
-  const loop = (async () => {
+  const owner = newOwner();
+  const leaseMs = getEnv().IMAGE_LEASE_MS;
+  const lane = async (): Promise<void> => {
     while (!stop.signal.aborted) {
       try {
-        await processPendingPhotos({ signal: stop.signal });
+        if ((await step(owner, undefined, leaseMs)) === "idle") await waitForUpload(POLL_MS, stop.signal);
       } catch (err) {
-        console.error("[images] worker pass failed; retrying", err);
+        console.error("[images] worker lane failed; retrying", err);
+        await waitForUpload(POLL_MS, stop.signal);
       }
-      await waitForUpload(POLL_MS, stop.signal);
     }
-  })();
+  };
+  const lanes = Promise.all(Array.from({ length: os.availableParallelism() }, lane));
   return async () => {
     stop.abort();
-    await loop;
+    await lanes;
   };
 }

@@ -4,6 +4,8 @@ import { EventEmitter } from "node:events";
 
 const g = globalThis as unknown as { __instaImageWake?: EventEmitter };
 const bus = (g.__instaImageWake ??= new EventEmitter());
+// Every idle lane of the image worker (one per core) listens at once.
+bus.setMaxListeners(0);
 
 export function notifyUploaded(): void {
   bus.emit("uploaded");

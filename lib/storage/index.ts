@@ -3,11 +3,11 @@
 // (content hash, kind). Local disk today (STORAGE_DIR); the interface is small
 // so another backend can replace it.
 import { createReadStream } from "node:fs";
-import { mkdir, open, rename, rm, stat, readFile } from "node:fs/promises";
-import { randomBytes } from "node:crypto";
+import { mkdir, open, readdir, rename, rm, stat, readFile } from "node:fs/promises";
 import path from "node:path";
 import { AppError } from "@/lib/errors";
 import { getEnv } from "@/lib/env";
+import { isAbandoned, tempFileName } from "./temp-names";
 
 export type FileKind = "original" | "analysis" | "thumb" | "preview";
 
@@ -29,6 +29,8 @@ export interface Storage {
   delete(hash: string, kind: FileKind): Promise<void>;
   size(hash: string, kind: FileKind): Promise<number>;
   createTempFile(): Promise<TempFile>;
+  /** Removes temp files whose writer died (see temp-names.ts); returns how many. Run at start-up. */
+  sweepAbandonedTemp(): Promise<number>;
 }
 
 const HASH = /^[0-9a-f]{64}$/;
@@ -99,11 +101,15 @@ export class LocalStorage implements Storage {
     await rm(this.file(hash, kind), { force: true });
   }
 
-  async createTempFile(): Promise<TempFile> {
+  private tempDir(): string {
     // Temp files live under the root so the final rename never crosses file systems.
-    const dir = path.join(/*turbopackIgnore: true*/ this.root, "tmp");
+    return path.join(/*turbopackIgnore: true*/ this.root, "tmp");
+  }
+
+  async createTempFile(): Promise<TempFile> {
+    const dir = this.tempDir();
     await mkdir(dir, { recursive: true });
-    const tmpPath = path.join(dir, `${Date.now()}-${randomBytes(8).toString("hex")}`);
+    const tmpPath = path.join(dir, tempFileName());
     return {
       path: tmpPath,
       commit: async (hash, kind) => {
@@ -116,6 +122,27 @@ export class LocalStorage implements Storage {
         await rm(tmpPath, { force: true }).catch(() => undefined);
       },
     };
+  }
+
+  async sweepAbandonedTemp(): Promise<number> {
+    const dir = this.tempDir();
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch (err) {
+      if ((err as { code?: string }).code === "ENOENT") return 0;
+      throw err;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(dir, name);
+      const st = await stat(file).catch(() => null); // gone meanwhile: its writer finished it
+      if (st?.isFile() && isAbandoned(name, st.mtimeMs)) {
+        await rm(file, { force: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 }
 

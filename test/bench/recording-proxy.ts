@@ -9,6 +9,8 @@ export interface RecordingProxy {
   url: string;
   /** How many times each image (sha256 of its data URL) was sent. */
   sent: Map<string, number>;
+  /** Client connections still open (0 once a killed client's sockets are closed and every request it sent is counted). */
+  openConnections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -56,6 +58,7 @@ export async function createRecordingProxy(targetV1: string): Promise<RecordingP
   return {
     url: `http://127.0.0.1:${port}${target.pathname.replace(/\/$/, "")}`,
     sent,
+    openConnections: () => new Promise<number>((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n)))),
     close: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();

@@ -1,7 +1,8 @@
-// Content-addressed local storage: round trips, atomic temp-file commit, and
-// no path that a caller can steer.
+// Content-addressed local storage: round trips, atomic temp-file commit, the
+// start-up sweep of temp files whose writer died, and no path that a caller can steer.
+import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, rm, utimes, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -49,6 +50,28 @@ describe("LocalStorage", () => {
     await writeFile(gone.path, "x");
     await gone.discard();
     expect(await readdir(path.join(s.root, "tmp"))).toEqual([]);
+  });
+
+  it("sweeps temp files of dead writers only: a live process's (this one's) stay", async () => {
+    const s = await store();
+    const mine = await s.createTempFile();
+    await writeFile(mine.path, "uploading");
+    const [host, pid, token] = path.basename(mine.path).split("~");
+    expect(Number(pid)).toBe(process.pid);
+    const dead = spawnSync(process.execPath, ["-e", ""]).pid; // exited before we look
+    const tmp = path.join(s.root, "tmp");
+    const names = {
+      deadWriter: `${host}~${dead}~${token}~aaaa`,
+      earlierMe: `${host}~${process.pid}~00000000~bbbb`, // same pid, another token: a previous incarnation
+      otherHost: `elsewhere.example~${dead}~${token}~cccc`,
+      oldUnknown: "1700000000000-0123456789abcdef",
+      freshUnknown: "1800000000000-0123456789abcdef",
+    };
+    for (const n of Object.values(names)) await writeFile(path.join(tmp, n), "x");
+    const dayAgo = new Date(Date.now() - 25 * 60 * 60 * 1000);
+    await utimes(path.join(tmp, names.oldUnknown), dayAgo, dayAgo);
+    expect(await s.sweepAbandonedTemp()).toBe(3);
+    expect((await readdir(tmp)).sort()).toEqual([path.basename(mine.path), names.freshUnknown, names.otherHost].sort());
   });
 
   it("refuses anything but a SHA-256 hex digest as an address", async () => {
