@@ -1,6 +1,7 @@
 // What the UI polls (~1/s) and what other areas read. Cheap on purpose: one
 // GROUP BY on the (setId, state) index and one lookup on (setId, startedAt).
 import { db, type PhotoState } from "@/lib/db";
+import { notifyUploaded } from "@/lib/images/wake";
 import type { StoredAnalysis } from "@/lib/llama";
 
 export type StateCounts = Record<PhotoState, number>;
@@ -58,12 +59,24 @@ export async function requeueSkipped(setId: string, photoIds?: string[]): Promis
 }
 
 /** Failed photos of a set go back to the queue (the "retry failed" button). */
-export async function requeueFailed(setId: string): Promise<number> {
-  const r = await db().photo.updateMany({
-    where: { setId, state: "FAILED" },
-    data: { state: "QUEUED", stateReason: null, attempts: 0 },
-  });
-  return r.count;
+/**
+ * "Retry failed": each photo goes back to the stage it failed in. One the image
+ * pipeline never finished (no perceptual hash yet, so no analysis image) goes
+ * back to the pipeline - in the analysis queue it could only fail again.
+ */
+export async function requeueFailed(setId: string): Promise<{ images: number; analyses: number }> {
+  const [images, analyses] = await db().$transaction([
+    db().photo.updateMany({
+      where: { setId, state: "FAILED", phash: null },
+      data: { state: "UPLOADED", stateReason: null, attempts: 0, leaseOwner: null, leaseExpiresAt: null },
+    }),
+    db().photo.updateMany({
+      where: { setId, state: "FAILED", phash: { not: null } },
+      data: { state: "QUEUED", stateReason: null, attempts: 0 },
+    }),
+  ]);
+  if (images.count > 0) notifyUploaded();
+  return { images: images.count, analyses: analyses.count };
 }
 
 

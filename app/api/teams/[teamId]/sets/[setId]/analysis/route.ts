@@ -39,7 +39,10 @@ export const POST = route<P>(async (req, { teamId, setId }) => {
     case "analyse-skipped": {
       const set = await db().photoSet.findFirst({ where: { id: setId, teamId }, select: { id: true } });
       if (!set) throw notFound("Photo set not found");
-      const requeued = action === "retry-failed" ? await requeueFailed(setId) : await requeueSkipped(setId);
+      const requeued =
+        action === "retry-failed"
+          ? await requeueFailed(setId).then((r) => r.images + r.analyses)
+          : await requeueSkipped(setId);
       // A cancelled or paused set would never pick them up: retrying means "run".
       const status = requeued ? await setRunStatus(teamId, setId, "start") : undefined;
       return { requeued, status };
