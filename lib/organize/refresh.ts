@@ -7,7 +7,8 @@
 // whose membership or order differs). It runs under a per-set advisory lock
 // after a person's edit, when a keeper is chosen, when albums or exports are
 // read, and from the progress poll whenever the set's count of analysed photos
-// changed (coalesced: at most one refresh per set every 5 s per process). An album a person reordered (orderedByHand) keeps their order; new
+// changed (coalesced: at most one refresh per set every 5 s per process, longer
+// for sets whose refresh is costly). An album a person reordered (orderedByHand) keeps their order; new
 // members are appended in score order, members that left are dropped.
 import { db, Prisma, type PrismaClient } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -187,7 +188,12 @@ async function refreshKeepers(tx: Tx, setId: string): Promise<number> {
 
 const lastAnalysed = new Map<string, number>();
 const scheduler = createRefreshScheduler(refreshSetOrganization, {
+  // Every 5 s for a small set; a 5,000-photo set (~150 ms a refresh, in part on
+  // this server's event loop, which the dashboards' polls share) every ~15 s.
+  // Opening the albums or an export refreshes at once whatever this says.
   minIntervalMs: 5000,
+  costFactor: 100,
+  maxIntervalMs: 30_000,
   onError: (err, setId) => console.error(`[organize] refreshing albums of set ${setId} failed`, err),
 });
 

@@ -46,6 +46,33 @@ describe("refresh scheduler", () => {
     expect(c.calls).toHaveLength(2); // nothing asked since: no third run
   });
 
+  it("spaces a costly set's refreshes by their own cost, within the cap", async () => {
+    const c = controllable();
+    const s = createRefreshScheduler(c.run, { minIntervalMs: 1000, costFactor: 10, maxIntervalMs: 5000, now: () => Date.now() });
+    s.request("big");
+    await vi.advanceTimersByTimeAsync(300);
+    await c.finish(); // took 300 ms: the next may start 10 x 300 = 3 s after this one started
+    s.request("big");
+    await vi.advanceTimersByTimeAsync(2699);
+    expect(c.calls).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(c.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(2000);
+    await c.finish(); // took 2 s: 10 x 2 s = 20 s, capped at 5 s
+    s.request("big");
+    await vi.advanceTimersByTimeAsync(2999);
+    expect(c.calls).toHaveLength(2);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(c.calls).toHaveLength(3);
+    await c.finish(); // instant: back to the 1 s minimum
+    s.request("big");
+    await vi.advanceTimersByTimeAsync(999);
+    expect(c.calls).toHaveLength(3);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(c.calls).toHaveLength(4);
+    await c.finish();
+  });
+
   it("keeps sets independent and survives a failing refresh", async () => {
     const errors: string[] = [];
     let n = 0;
