@@ -4,12 +4,12 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PGlite } from "@electric-sql/pglite";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import pg from "pg";
 import { getEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { migrate, type SqlRunner } from "./migrate";
+import { openPglite } from "./pglite";
 
 export { Prisma } from "@/lib/generated/prisma/client";
 export type { PrismaClient } from "@/lib/generated/prisma/client";
@@ -50,7 +50,7 @@ function createState(): DbState {
   }
   const dir = path.join(env.dataDir, "pglite");
   mkdirSync(dir, { recursive: true });
-  const lite = new PGlite(dir);
+  const lite = openPglite(dir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
   return {
     prisma,

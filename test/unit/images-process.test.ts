@@ -2,9 +2,14 @@
 // stability, and readable refusals for broken or oversized inputs.
 import zlib from "node:zlib";
 import sharp from "sharp";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { ImageError, hammingDistance, processImage, renderPreview, THUMB_SIDE } from "@/lib/images";
+import { readExif } from "@/lib/images/exif";
 import { nearDuplicateOf, scene, sceneJpeg } from "@/test/helpers/images";
+
+setFlagsFromString("--expose-gc");
 
 describe("processImage", () => {
   it("derives the analysis JPEG and WebP thumbnail at their sizes and measures the photo", async () => {
@@ -50,6 +55,20 @@ describe("processImage", () => {
     expect(exif.takenAt?.getFullYear()).toBe(2024);
     expect(exif.gpsLat).toBeCloseTo(48.8567, 3);
     expect(exif.gpsLon).toBeCloseTo(2.3508, 3);
+  });
+
+  it("keeps no memory per photo read for EXIF (exifr caches options per options object, forever)", async () => {
+    const gc = runInNewContext("gc") as () => void; // --expose-gc, set below
+    const jpeg = await sceneJpeg(5, 64, 48);
+    const heapAfterGc = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    await readExif(jpeg);
+    const before = heapAfterGc();
+    for (let i = 0; i < 3000; i++) await readExif(jpeg);
+    // A leak of one cached options object per call (~12 KB) would be ~36 MB here.
+    expect(heapAfterGc() - before).toBeLessThan(8 * 2 ** 20);
   });
 
   it("gives near-duplicates close hashes and different scenes distant ones", async () => {
