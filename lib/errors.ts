@@ -1,7 +1,7 @@
 // One error type for everything a person can act on, and one place that maps
-// any thrown value to an HTTP answer. Unknown errors are logged and answered
-// with a generic 500 so internals never leak.
-import { NextResponse } from "next/server";
+// any thrown value to an HTTP answer (toErrorBody; lib/http.ts sends it).
+// Unknown errors are logged and answered with a generic 500 so internals never
+// leak. No Next.js import here: the CLI uses these errors without loading Next.
 import { ZodError } from "zod";
 
 export type ErrorCode =
@@ -100,9 +100,4 @@ export function toErrorBody(err: unknown): { status: number; body: ErrorBody } {
 function postgresCode(err: unknown): unknown {
   const meta = (err as { meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null)?.meta;
   return meta?.driverAdapterError?.cause?.originalCode;
-}
-
-export function errorResponse(err: unknown): NextResponse {
-  const { status, body } = toErrorBody(err);
-  return NextResponse.json(body, { status });
 }

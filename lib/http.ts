@@ -5,7 +5,7 @@ import { NextResponse, type NextRequest } from "next/server";
 import type { ZodType } from "zod";
 import { ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { AppError, badRequest, errorResponse } from "@/lib/errors";
+import { AppError, badRequest, toErrorBody } from "@/lib/errors";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -26,6 +26,11 @@ export function assertSameOrigin(req: Request): void {
     throw new AppError("forbidden", "Cross-site requests may not change anything.");
   }
   if (originHost !== host) throw new AppError("forbidden", "Cross-site requests may not change anything.");
+}
+
+export function errorResponse(err: unknown): NextResponse {
+  const { status, body } = toErrorBody(err);
+  return NextResponse.json(body, { status });
 }
 
 type Params = Record<string, string>;

@@ -1,5 +1,6 @@
 // The CLI's export: the same layout as the ZIP, written to a folder.
 import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
@@ -18,7 +19,10 @@ export async function exportSetToDirectory(
   const plan = await loadExportPlan(set.teamId, { setId }, opts.ratio ?? "4:5");
   const root = path.resolve(outDir);
   let files = 0;
-  for await (const e of exportEntries(plan, (hash) => storage().get(hash, "original"))) {
+  // Nothing else runs while a folder is written, so render on every core
+  // (sharp runs one thread per image here; see lib/images/sharp.ts).
+  const renderAhead = os.availableParallelism();
+  for await (const e of exportEntries(plan, (hash) => storage().get(hash, "original"), { renderAhead })) {
     const file = path.join(root, ...e.path.split("/"));
     // Entry paths are built from sanitised names; refuse anything that would leave outDir anyway.
     if (!file.startsWith(root + path.sep)) throw new Error(`refusing to write outside ${root}: ${e.path}`);

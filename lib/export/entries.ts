@@ -3,7 +3,7 @@
 // time, whatever the size of the set.
 import { stringify } from "csv-stringify/sync";
 import { renderInstagramJpeg } from "./instagram-jpeg";
-import type { ExportFolder, ExportPlan } from "./plan";
+import type { ExportFolder, ExportPhoto, ExportPlan } from "./plan";
 import { xmpSidecar } from "./xmp";
 
 export interface ExportEntry {
@@ -64,31 +64,64 @@ export function captionsJson(folder: ExportFolder): string {
   return `${JSON.stringify({ album: folder.name, kind: folder.kind, photos }, null, 2)}\n`;
 }
 
-export async function* exportEntries(plan: ExportPlan, loadOriginal: LoadOriginal): AsyncGenerator<ExportEntry> {
-  const problems: string[] = [];
-  for (const folder of plan.folders) {
-    for (const p of folder.photos) {
-      let jpeg: Buffer;
-      try {
-        jpeg = await renderInstagramJpeg(await loadOriginal(p.contentHash), p.crop, plan.ratio);
-      } catch (err) {
-        // One unreadable original must not cost the person the whole export.
-        problems.push(`${folder.name}/${p.file}.jpg (${p.originalName}): ${(err as Error).message}`);
-        continue;
-      }
-      yield { path: `${folder.name}/${p.file}.jpg`, data: jpeg, compressed: true };
-      yield {
-        path: `${folder.name}/${p.file}.xmp`,
-        data: xmpSidecar({
-          title: p.originalName,
-          description: p.caption ?? p.description,
-          keywords: [...p.hashtags.map((h) => h.replace(/^#/, "")), ...p.tags].filter((k, i, all) => all.indexOf(k) === i),
-          altText: p.altText,
-        }),
-      };
+type Rendered = { jpeg: Buffer } | { error: Error };
+
+/**
+ * The photos' JPEGs in export order, with up to `ahead` renders in flight: with
+ * 1 a photo is rendered only when the writer asks for it; more lets a writer
+ * that is otherwise idle (a folder on disk) use every core, holding at most
+ * `ahead` rendered photos at a time.
+ */
+async function* renderedInOrder(plan: ExportPlan, loadOriginal: LoadOriginal, ahead: number): AsyncGenerator<Rendered> {
+  const photos = plan.folders.flatMap((f) => f.photos);
+  const render = async (p: ExportPhoto): Promise<Rendered> => {
+    try {
+      return { jpeg: await renderInstagramJpeg(await loadOriginal(p.contentHash), p.crop, plan.ratio) };
+    } catch (err) {
+      return { error: err as Error };
     }
-    yield { path: `${folder.name}/captions.csv`, data: captionsCsv(folder) };
-    yield { path: `${folder.name}/captions.json`, data: captionsJson(folder) };
+  };
+  const inFlight: Promise<Rendered>[] = [];
+  let next = 0;
+  while (next < photos.length || inFlight.length) {
+    while (inFlight.length < Math.max(1, ahead) && next < photos.length) inFlight.push(render(photos[next++]!));
+    yield await inFlight.shift()!;
+  }
+}
+
+export async function* exportEntries(
+  plan: ExportPlan,
+  loadOriginal: LoadOriginal,
+  opts: { renderAhead?: number } = {},
+): AsyncGenerator<ExportEntry> {
+  const problems: string[] = [];
+  const rendered = renderedInOrder(plan, loadOriginal, opts.renderAhead ?? 1);
+  try {
+    for (const folder of plan.folders) {
+      for (const p of folder.photos) {
+        const r = (await rendered.next()).value as Rendered;
+        if ("error" in r) {
+          // One unreadable original must not cost the person the whole export.
+          problems.push(`${folder.name}/${p.file}.jpg (${p.originalName}): ${r.error.message}`);
+          continue;
+        }
+        yield { path: `${folder.name}/${p.file}.jpg`, data: r.jpeg, compressed: true };
+        yield {
+          path: `${folder.name}/${p.file}.xmp`,
+          data: xmpSidecar({
+            title: p.originalName,
+            description: p.caption ?? p.description,
+            keywords: [...p.hashtags.map((h) => h.replace(/^#/, "")), ...p.tags].filter((k, i, all) => all.indexOf(k) === i),
+            altText: p.altText,
+          }),
+        };
+      }
+      yield { path: `${folder.name}/captions.csv`, data: captionsCsv(folder) };
+      yield { path: `${folder.name}/captions.json`, data: captionsJson(folder) };
+    }
+  } finally {
+    // Stopped early (an aborted download): no more renders are started.
+    await rendered.return(undefined);
   }
   if (problems.length) {
     yield { path: "export-problems.txt", data: `These photos could not be exported:\n${problems.join("\n")}\n` };

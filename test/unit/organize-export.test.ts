@@ -108,6 +108,43 @@ describe("export stream", () => {
     expect(paths).toEqual(["Food/001-ok.jpg", "Food/001-ok.xmp", "Food/captions.csv", "Food/captions.json", "export-problems.txt"]);
   });
 
+  it("renders ahead in parallel when asked, at most that many at a time, and yields in the same order", async () => {
+    const jpeg = await twoColour(400, 300);
+    const photo = (id: string) => ({
+      photoId: id, contentHash: id, originalName: `${id}.jpg`, file: id, crop: null, aiAnalysed: true, caption: "c",
+      hashtags: [], altText: null, description: null, tags: [], category: null, instagramScore: 5, qualityScore: 5,
+    });
+    const plan: ExportPlan = {
+      title: "t",
+      ratio: "1:1",
+      folders: [
+        { name: "A", kind: "CATEGORY", photos: ["a1", "a2", "gone", "a3"].map(photo) },
+        { name: "B", kind: "CATEGORY", photos: ["b1", "b2", "b3"].map(photo) },
+      ],
+    };
+    const run = async (renderAhead: number) => {
+      let inFlight = 0;
+      let most = 0;
+      const load = async (hash: string) => {
+        most = Math.max(most, ++inFlight);
+        await sleep(20);
+        inFlight--;
+        if (hash === "gone") throw new Error("gone");
+        return jpeg;
+      };
+      const paths: string[] = [];
+      for await (const e of exportEntries(plan, load, { renderAhead })) paths.push(e.path);
+      return { paths, most };
+    };
+    const one = await run(1);
+    const three = await run(3);
+    expect(one.most).toBe(1);
+    expect(three.most).toBe(3);
+    expect(three.paths).toEqual(one.paths);
+    expect(one.paths.filter((p) => p.endsWith(".jpg"))).toEqual(["A/a1.jpg", "A/a2.jpg", "A/a3.jpg", "B/b1.jpg", "B/b2.jpg", "B/b3.jpg"]);
+    expect(one.paths.at(-1)).toBe("export-problems.txt");
+  });
+
   it("streams: the producer waits for the reader, and the ZIP reads back whole", async () => {
     let produced = 0;
     const payloads = Array.from({ length: 24 }, () => randomBytes(512 * 1024));
