@@ -12,6 +12,10 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import sharp from "sharp";
 import { processImage, renderPreview } from "@/lib/images";
+import { readExif } from "@/lib/images/exif";
+import { boxResizeGrey, dominantColors, laplacianVariance, meanBrightness, toGrey } from "@/lib/images/metrics";
+import { PHASH_SIZE, phashFromGrey } from "@/lib/images/phash";
+import { METRICS_SIDE, THUMB_SIDE } from "@/lib/images/process";
 import { configureSharp } from "@/lib/images/sharp";
 import { getEnv } from "@/lib/env";
 
@@ -144,7 +148,55 @@ async function main(): Promise<void> {
   console.log(`(a) bare sharp decode+resize: ${ipsA.toFixed(1)} images/s, ${cpuMs(a)} ms CPU/image, peak RSS ${a.peakRssMb.toFixed(0)} MB`);
   console.log(`(b) full pipeline:            ${ipsB.toFixed(1)} images/s, ${cpuMs(b)} ms CPU/image, peak RSS ${b.peakRssMb.toFixed(0)} MB`);
   console.log(`ratio pipeline/bare: ${(ipsB / ipsA).toFixed(2)} by wall-clock images/s, ${(a.cpuSeconds / b.cpuSeconds).toFixed(2)} by CPU time (bar >= 0.9)`);
+  await stages(files.slice(0, 20), side);
   console.log(`process max RSS ${maxRssMb.toFixed(0)} MB (bar < 400); load average now ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`);
+}
+
+/**
+ * Where the pipeline's time goes: each step of processImage run on its own,
+ * one photo at a time, in CPU ms per photo - beside the bare decode + resize +
+ * JPEG. Shows which part of the gap is the extra outputs themselves.
+ */
+async function stages(files: string[], side: number): Promise<void> {
+  const cpu: Record<string, number> = {};
+  const step = async <T>(name: string, fn: () => Promise<T> | T): Promise<T> => {
+    const start = process.cpuUsage();
+    const out = await fn();
+    const used = process.cpuUsage(start);
+    cpu[name] = (cpu[name] ?? 0) + (used.user + used.system) / 1000;
+    return out;
+  };
+  const inside = (s: number) => ({ width: s, height: s, fit: "inside" as const, withoutEnlargement: true });
+  for (let round = 0; round < 2; round++) {
+    for (const key of Object.keys(cpu)) delete cpu[key]; // round 0 warms up
+    for (const file of files) {
+      const input = await readFile(file);
+      await step("bare decode+resize+JPEG", () => sharp(input, { failOn: "error" }).autoOrient().resize(inside(side)).jpeg({ quality: 85 }).toBuffer());
+      await step("header (metadata)", () => sharp(input, { limitInputPixels: false }).metadata());
+      await step("EXIF (exifr)", () => readExif(input));
+      const d = await step("decode+resize to raw", () =>
+        sharp(input, { failOn: "error", sequentialRead: true }).autoOrient().resize(inside(side)).flatten({ background: "#ffffff" })
+          .toColourspace("srgb").removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true }));
+      const raw = { width: d.info.width, height: d.info.height, channels: 3 as const };
+      await step("analysis JPEG from raw", () => sharp(d.data, { raw }).jpeg({ quality: 85 }).toBuffer());
+      const mid = await step(`${METRICS_SIDE} px copy`, () =>
+        sharp(d.data, { raw }).resize({ ...inside(METRICS_SIDE), kernel: "linear" }).raw().toBuffer({ resolveWithObject: true }));
+      const m = { width: mid.info.width, height: mid.info.height, channels: 3 as const };
+      await step(`WebP thumbnail ${THUMB_SIDE} px`, () => sharp(mid.data, { raw: m }).resize(inside(THUMB_SIDE)).webp({ quality: 75, effort: 0 }).toBuffer());
+      await step("statistics (JS)", () => {
+        const grey = toGrey(mid.data, 3);
+        phashFromGrey(boxResizeGrey(grey, m.width, m.height, PHASH_SIZE, PHASH_SIZE));
+        laplacianVariance(grey, m.width, m.height);
+        meanBrightness(grey);
+        dominantColors(mid.data, 3);
+      });
+    }
+  }
+  const bare = cpu["bare decode+resize+JPEG"]!;
+  console.log(`where the time goes (CPU ms per photo, one at a time, ${files.length} photos; share of the bare figure):`);
+  for (const [name, ms] of Object.entries(cpu)) {
+    console.log(`  ${name.padEnd(24)} ${(ms / files.length).toFixed(1).padStart(6)} ms  ${((100 * ms) / bare).toFixed(0).padStart(3)}%`);
+  }
 }
 
 main().catch((err: unknown) => {

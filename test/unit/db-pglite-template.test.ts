@@ -37,5 +37,5 @@ describe("embedded database template", () => {
     const b = await systemIdentifier();
     expect(a.id).toBe(b.id);
     expect(a.sharedBuffers).toBe("16MB");
-  });
+  }, 60_000); // two WebAssembly Postgres starts: ~2 s each on a quiet machine, far more on a busy one
 });

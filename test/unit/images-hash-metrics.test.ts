@@ -54,6 +54,12 @@ describe("pixel statistics", () => {
     const rgb = Uint8Array.from([...px(250, 10, 10, 700), ...px(10, 10, 250, 295), ...px(10, 250, 10, 5)]);
     expect(dominantColors(rgb, 3)).toEqual(["#fa0a0a", "#0a0afa"]);
   });
+  it("dominant colours of a large buffer (sampled) keep the shares: 2% stays in, 0.5% stays out", () => {
+    // 512 x 384 in stripes of whole rows, so an even sample sees each colour in proportion.
+    const rows = (rgb: number[], n: number) => Array.from({ length: n * 512 }, () => rgb).flat();
+    const rgb = Uint8Array.from([...rows([250, 10, 10], 300), ...rows([10, 10, 250], 74), ...rows([10, 250, 10], 8), ...rows([250, 250, 250], 2)]);
+    expect(dominantColors(rgb, 3)).toEqual(["#fa0a0a", "#0a0afa", "#0afa0a"]);
+  });
 });
 
 describe("boxResizeGrey", () => {
