@@ -3,13 +3,12 @@
 export { parseStoredAnalysis } from "./analysis";
 export { effectiveText, normalizeHashtags, type EffectiveText, type PhotoEdits } from "./effective";
 export { suggestKeeper, photoScore, type KeeperCandidate } from "./keeper";
-export { pickBest, compareByScore, type BestCandidate } from "./best";
+export { compareByScore } from "./best";
 export { suggestCarousel, CAROUSEL_MAX, type CarouselCandidate } from "./carousel";
 export { exactCrop, relativeCrop, gridObjectPosition, RATIO_VALUE, OUTPUT_SIZE, GRID_TILE_RATIO, type PixelRect } from "./crops";
 export {
   refreshSetOrganization,
   refreshIfAnalysedChanged,
-  mergeOrder,
   categoryAlbumName,
   BEST_ALBUM_NAME,
   UNCATEGORIZED,

@@ -137,6 +137,70 @@ describe("albums kept current", () => {
     expect(await errorCode(reorderAlbum(f.team.id, best.id, [a.id, b.id]))).toBe("conflict");
   });
 
+  it("Best picks: top N by Instagram score, one per near-duplicate group, quality score only after every AI score, unscored never", async () => {
+    const f = await fixture();
+    const group = await db().duplicateGroup.create({ data: { setId: f.set.id } });
+    const a = await f.photo(aiResult("food", 9), { duplicateGroupId: group.id });
+    await f.photo(aiResult("food", 8.5), { duplicateGroupId: group.id }); // a represents the group
+    const c = await f.photo(aiResult("travel", 8));
+    const d = await f.photo(aiResult("people", 7));
+    const q = await f.photo(aiResult("food", 9.9));
+    await db().photo.update({ where: { id: q.id }, data: { instagramScore: null } }); // local-only analysis: quality score only
+    await f.photo(null, { state: "ANALYZED" }); // analysed, no score at all
+    const bestIds = async () => {
+      await refreshSetOrganization(f.set.id);
+      const best = (await listAlbums(f.team.id, f.set.id)).find((x) => x.kind === "BEST")!;
+      return (await getAlbum(f.team.id, best.id)).photos.map((p) => p.id);
+    };
+    expect(await bestIds()).toEqual([a.id, c.id, d.id, q.id]);
+
+    // Twelve more at one score: Best picks holds BEST_PICKS_COUNT (12), ties broken by id.
+    const tied = await Promise.all(Array.from({ length: 12 }, () => f.photo(aiResult("urban", 5))));
+    const byId = tied.map((p) => p.id).sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    expect(await bestIds()).toEqual([a.id, c.id, d.id, ...byId.slice(0, 9)]);
+    // the category album ranks the same way
+    const urban = (await listAlbums(f.team.id, f.set.id)).find((x) => x.name === "Urban")!;
+    expect((await getAlbum(f.team.id, urban.id)).photos.map((p) => p.id)).toEqual(byId);
+  });
+
+  it("a hand-made order keeps its order when a member leaves and appends newcomers by score", async () => {
+    const f = await fixture();
+    const a = await f.photo(aiResult("food", 9));
+    const b = await f.photo(aiResult("food", 8));
+    const c = await f.photo(aiResult("food", 7));
+    const d = await f.photo(aiResult("food", 6));
+    await refreshSetOrganization(f.set.id);
+    const food = (await listAlbums(f.team.id, f.set.id)).find((x) => x.name === "Food")!;
+    await reorderAlbum(f.team.id, food.id, [d.id, b.id, a.id, c.id]);
+    await updatePhotoEdits(f.team.id, b.id, { category: "travel" }); // b leaves Food
+    const e = await f.photo(aiResult("food", 5));
+    const g = await f.photo(aiResult("food", 9.5));
+    const result = await refreshSetOrganization(f.set.id);
+    const view = await getAlbum(f.team.id, food.id);
+    expect(view.photos.map((p) => p.id)).toEqual([d.id, a.id, c.id, g.id, e.id]);
+    expect(view.coverPhotoId).toBe(d.id);
+    expect(result.albumsWritten).toBeGreaterThanOrEqual(2); // Food and the new Travel (Best picks changed too)
+    expect(await refreshSetOrganization(f.set.id)).toEqual({ albumsWritten: 0, albumsDeleted: 0, keepersUpdated: 0 });
+  });
+
+  it("an album that empties keeps living while it has share links, and fills again", async () => {
+    const f = await fixture();
+    const p = await f.photo(aiResult("night", 8));
+    await refreshSetOrganization(f.set.id);
+    const night = (await listAlbums(f.team.id, f.set.id)).find((x) => x.name === "Night")!;
+    await db().shareLink.create({ data: { teamId: f.team.id, albumId: night.id, tokenHash: randomBytes(32).toString("hex"), createdById: f.user.id } });
+    await updatePhotoEdits(f.team.id, p.id, { category: "food" });
+    expect(await refreshSetOrganization(f.set.id)).toMatchObject({ albumsDeleted: 0 });
+    let view = await getAlbum(f.team.id, night.id);
+    expect(view.photos).toEqual([]);
+    expect(view.coverPhotoId).toBeNull();
+    await updatePhotoEdits(f.team.id, p.id, { category: null }); // back to the model's "night"
+    await refreshSetOrganization(f.set.id);
+    view = await getAlbum(f.team.id, night.id);
+    expect(view.photos.map((x) => x.id)).toEqual([p.id]);
+    expect((await listAlbums(f.team.id, f.set.id)).filter((x) => x.name === "Night")).toHaveLength(1);
+  });
+
   it("suggests a keeper per duplicate group, and Best picks follow a person's choice", async () => {
     const f = await fixture();
     const group = await db().duplicateGroup.create({ data: { setId: f.set.id } });

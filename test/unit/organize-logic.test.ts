@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { EMPTY_COUNTS } from "@/lib/analysis/progress";
 import { setActivity } from "@/lib/organize/dashboard";
-import { pickBest } from "@/lib/organize/best";
 import { suggestCarousel } from "@/lib/organize/carousel";
 import { effectiveText, normalizeHashtags } from "@/lib/organize/effective";
 import { suggestKeeper } from "@/lib/organize/keeper";
 import { parseStoredAnalysis } from "@/lib/organize/analysis";
-import { mergeOrder, categoryAlbumName } from "@/lib/organize/refresh";
+import { categoryAlbumName } from "@/lib/organize/refresh";
 import type { StoredAnalysis } from "@/lib/llama/types";
 
 const box = { x: 0, y: 0, width: 1, height: 1 };
@@ -87,25 +86,6 @@ describe("suggestKeeper", () => {
   });
 });
 
-describe("pickBest", () => {
-  const p = (id: string, instagramScore: number | null, duplicateGroupId: string | null = null, chosenKeeperId: string | null = null) => ({
-    id,
-    instagramScore,
-    qualityScore: null,
-    duplicateGroupId,
-    chosenKeeperId,
-  });
-  it("takes the top N by Instagram score, one per duplicate group", () => {
-    const photos = [p("a", 9, "g"), p("b", 8.5, "g"), p("c", 8), p("d", 7), p("e", null)];
-    expect(pickBest(photos, 3)).toEqual(["a", "c", "d"]);
-    expect(pickBest(photos, 10)).toEqual(["a", "c", "d"]);
-  });
-  it("represents a group by the keeper a person chose", () => {
-    const photos = [p("a", 9, "g", "b"), p("b", 8.5, "g", "b"), p("c", 8)];
-    expect(pickBest(photos, 2)).toEqual(["b", "c"]);
-  });
-});
-
 describe("suggestCarousel", () => {
   it("puts the best photo first, then the rest as taken, at most 10", () => {
     const t = (h: number) => new Date(Date.UTC(2026, 0, 1, h));
@@ -126,13 +106,7 @@ describe("suggestCarousel", () => {
   });
 });
 
-describe("mergeOrder", () => {
-  it("uses the computed order until a person reordered", () => {
-    expect(mergeOrder(["a", "b"], ["c", "b", "a"], false)).toEqual(["c", "b", "a"]);
-  });
-  it("keeps a hand-made order, drops leavers, appends newcomers in computed order", () => {
-    expect(mergeOrder(["b", "x", "a"], ["a", "c", "b", "d"], true)).toEqual(["b", "a", "c", "d"]);
-  });
+describe("categoryAlbumName", () => {
   it("names category albums", () => {
     expect(categoryAlbumName("landscape")).toBe("Landscape");
     expect(categoryAlbumName(null)).toBe("Uncategorized");
