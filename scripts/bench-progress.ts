@@ -180,12 +180,14 @@ async function main() {
     // Side by side in this run: the same load on the cheapest signed-in route
     // (the team's member list: the session check plus one query), then on progress.
     const baseline = await poll(`${base}/api/teams/${teamId}/members`);
+    const writtenBefore = written;
     const { latencies, errors, cpuMsPerRequest } = await poll(progressUrl);
+    const writtenDuring = written - writtenBefore;
     stopWriter = true;
     await writer;
     latencies.sort((a, b) => a - b);
     const f = (v: number) => `${v.toFixed(1)} ms`;
-    console.log(`progress endpoint: ${POLLERS} pollers at 1/s for ${SECONDS}s, set of ${PHOTOS} photos, simulated run wrote ${written} results (${(written / SECONDS).toFixed(0)}/s)`);
+    console.log(`progress endpoint: ${POLLERS} pollers at 1/s for ${SECONDS}s, set of ${PHOTOS} photos, simulated run wrote ${writtenDuring} results meanwhile (${(writtenDuring / SECONDS).toFixed(0)}/s; ${written} of ${PHOTOS} in all)`);
     console.log(`requests ${latencies.length + errors}  errors ${errors}`);
     console.log(`p50 ${f(percentile(latencies, 50))}  p95 ${f(percentile(latencies, 95))}  p99 ${f(percentile(latencies, 99))}  max ${f(latencies.at(-1) ?? NaN)}`);
     console.log(`server CPU per request: progress ${cpuMsPerRequest.toFixed(2)} ms, baseline ${baseline.cpuMsPerRequest.toFixed(2)} ms (includes the server's share of the simulated run's album refreshes)`);
