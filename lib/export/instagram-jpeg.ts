@@ -2,7 +2,7 @@
 // are relative to the oriented image), cropped to exactly the ratio around the
 // suggested box, 1080 px wide, sRGB, metadata stripped (no GPS leaks), and at
 // most 8 MB (Instagram's limit) by lowering the quality if ever needed.
-import sharp from "sharp";
+import { configureSharp } from "@/lib/images/sharp";
 import type { CropBox, InstagramRatio } from "@/lib/llama/types";
 import { exactCrop, OUTPUT_SIZE } from "@/lib/organize/crops";
 
@@ -15,6 +15,9 @@ export async function renderInstagramJpeg(
   ratio: InstagramRatio,
   maxBytes = MAX_UPLOAD_BYTES,
 ): Promise<Buffer> {
+  // Process-wide settings (no libvips cache): an export run on photos the
+  // image pipeline handled in an earlier run would otherwise get the defaults.
+  const sharp = configureSharp();
   const meta = await sharp(original).metadata();
   const { width: w, height: h } = meta.autoOrient;
   const rect = exactCrop(box, ratio, w, h);
