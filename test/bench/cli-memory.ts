@@ -1,6 +1,6 @@
 // npm run bench:cli-memory [-- --images 10000]
 // Peak memory of a whole CLI run on many small generated images: the real
-// `npm run organize` entry point (embedded PGlite database, the image pipeline,
+// `npm run organize` command (embedded PGlite database, the image pipeline,
 // the analysis loop against the local Llama test server, the export) in a child
 // process, whose report carries its peak RSS (process.resourceUsage().maxRSS).
 // The bar: under 500 MB for 10,000 images.
@@ -34,9 +34,10 @@ async function main(): Promise<void> {
   const pgDb = values.postgres ? await createDatabase("climem") : undefined;
   const t0 = Date.now();
   const code = await new Promise<number>((resolve) => {
+    // Through the npm script, as people run it (it sets the allocator's environment).
     const child = spawn(
-      path.resolve("node_modules/.bin/tsx"),
-      ["lib/cli/organize.ts", "--source", src, "--output", path.join(root, "out"), "--report", report,
+      "npm",
+      ["run", "--silent", "organize", "--", "--source", src, "--output", path.join(root, "out"), "--report", report,
         "--batch-size", "8", "--parallel-workers", "64", "--max-concurrent=64", "--max-rpm=60000", "--batch-delay=0"],
       {
         env: { ...process.env, DATABASE_URL: pgDb?.url ?? "", DATA_DIR: path.join(root, "data"), AI_PROVIDER: "llama", LLAMA_API_KEY: "mem", LLAMA_API_BASE_URL: server.url, LLAMA_DEBUG: "0" },
