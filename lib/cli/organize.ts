@@ -135,7 +135,7 @@ async function main(argv: string[]): Promise<number> {
   console.log(
     `\n${json.images} photos: ${json.analyzed} analysed, ${json.cached} from cache, ${json.skipped} skipped, ${json.failed} failed` +
       ` (${ingest.rejected.length} files refused). ${json.requests} requests, ${json.rate_limited} rate-limited, ${json.retries} retries,` +
-      ` ${json.timeouts} timeouts; ${json.images_per_s} photos/s, ${json.requests_per_s} requests/s in ${json.elapsed_s} s.`,
+      ` ${json.timeouts} timeouts; ${json.images_per_s} photos/s, ${json.requests_per_s} requests/s over the ${json.analysis_elapsed_s} s of analysis; ${json.elapsed_s} s in all.`,
   );
   if (exported) console.log(`Wrote ${exported.files} files in ${exported.albums} albums to ${path.resolve(values.output as string)}.`);
   for (const a of json.advice) console.log(`Advice: ${a}`);
