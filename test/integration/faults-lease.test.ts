@@ -18,6 +18,7 @@ import { spawnWorker } from "@/test/helpers/faults-worker";
 const N = 80;
 const IN_FLIGHT = 8;
 const LEASE_MS = 2000;
+const WORKER_APP = `lease-worker-${process.pid}`;
 let server: LlamaServer;
 const children: ChildProcess[] = [];
 
@@ -34,8 +35,10 @@ afterAll(async () => {
 
 function startWorker(setId: string): ChildProcess {
   const env = getEnv();
+  const url = new URL(env.DATABASE_URL!);
+  url.searchParams.set("application_name", WORKER_APP); // so the test can see its connections end
   const child = spawnWorker(["--set-id", setId], {
-    DATABASE_URL: env.DATABASE_URL,
+    DATABASE_URL: url.toString(),
     DATA_DIR: env.dataDir,
     AI_PROVIDER: "llama",
     LLAMA_API_KEY: "k",
@@ -60,6 +63,13 @@ it("SIGKILL while holding photos: leases last at most ANALYSIS_LEASE_MS, and a n
   await until(async () => (await inState("ANALYZED")) >= IN_FLIGHT * 2 && (await inState("ANALYZING")) >= IN_FLIGHT, 60_000, "a worker in mid-run");
   worker.kill("SIGKILL");
   await new Promise((r) => worker.once("exit", r));
+  // A statement the worker sent just before dying still commits; count what was saved only
+  // once Postgres has ended every connection of the dead process.
+  await until(
+    async () => (await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${WORKER_APP}`)[0]!.n === 0,
+    30_000,
+    "the dead worker's database connections to end",
+  );
 
   const held = await db().$queryRaw<{ n: bigint; owners: bigint; aheadMs: number }[]>`
     SELECT count(*) AS n, count(DISTINCT "leaseOwner") AS owners,
