@@ -66,9 +66,11 @@ function membersCte(setId: string, bestCount: number): Prisma.Sql {
     ),
     best AS (
       SELECT id, i, q FROM (
-        SELECT a.id, a.i, a.q, row_number() OVER (PARTITION BY COALESCE(a.g, a.id) ORDER BY a.i DESC NULLS LAST, a.q DESC NULLS LAST, a.id COLLATE "C") AS nth
-        FROM analysed a LEFT JOIN "DuplicateGroup" chosen ON chosen.id = a.g AND chosen."keeperChosen" AND chosen."keeperPhotoId" IS NOT NULL
-        WHERE (a.i IS NOT NULL OR a.q IS NOT NULL) AND (chosen.id IS NULL OR chosen."keeperPhotoId" = a.id)
+        SELECT id, i, q, row_number() OVER (PARTITION BY COALESCE(g, id) ORDER BY ${BY_SCORE}) AS nth
+        FROM analysed a
+        WHERE (i IS NOT NULL OR q IS NOT NULL)
+          AND NOT EXISTS (SELECT 1 FROM "DuplicateGroup" chosen
+                          WHERE chosen.id = a.g AND chosen."keeperChosen" AND chosen."keeperPhotoId" <> a.id)
       ) one_per_group
       WHERE nth = 1
       ORDER BY ${BY_SCORE}
@@ -99,8 +101,8 @@ export async function refreshSetOrganization(setId: string): Promise<RefreshResu
       const keepersUpdated = await refreshKeepers(tx, setId);
       const members = membersCte(setId, getEnv().BEST_PICKS_COUNT);
 
-      const wanted = await tx.$queryRaw<{ key: string; kind: "CATEGORY" | "BEST"; category: string | null }[]>`
-        WITH ${members} SELECT DISTINCT key, kind, category FROM members`;
+      const wanted = await tx.$queryRaw<{ kind: "CATEGORY" | "BEST"; category: string | null }[]>`
+        WITH ${members} SELECT DISTINCT kind, category FROM members`;
       const existing = await tx.$queryRaw<{ id: string; kind: string; category: string | null; shares: number }[]>`
         SELECT a.id, a.kind::text AS kind, a.category,
                (SELECT count(*)::int FROM "ShareLink" s WHERE s."albumId" = a.id) AS shares
@@ -131,6 +133,7 @@ export async function refreshSetOrganization(setId: string): Promise<RefreshResu
       for (const want of wanted) {
         const key = keyOf(want);
         if (taken.has(key)) continue;
+        taken.add(key); // one album per key, also when two categories share one ("" and none)
         const album = await tx.album.create({
           data: {
             teamId: set.teamId,
