@@ -7,6 +7,14 @@ export class ImageError extends Error {
   }
 }
 
+export const TRUNCATED_REASON = "The image file is truncated (incomplete copy or download).";
+
+/** sharp's text when libvips lost its own message (it happens under concurrent decodes). */
+export function isUnexplained(err: unknown): boolean {
+  const msg = (err instanceof Error ? err.message : String(err)).trim();
+  return msg === "" || /^unknown error$/i.test(msg);
+}
+
 /** Turns libvips/sharp's decoder messages into a reason a person understands. */
 export function imageErrorFrom(err: unknown): ImageError {
   if (err instanceof ImageError) return err;
@@ -14,7 +22,7 @@ export function imageErrorFrom(err: unknown): ImageError {
   if (/unsupported image format/i.test(msg)) return new ImageError("The file is not an image format we can read.");
   if (/pixel limit/i.test(msg)) return new ImageError("The image has too many pixels to process safely.");
   if (/premature end|truncated|unexpected end|not enough data|end of (file|stream)/i.test(msg)) {
-    return new ImageError("The image file is truncated (incomplete copy or download).");
+    return new ImageError(TRUNCATED_REASON);
   }
   if (/heif|hevc|compression format has not been built in/i.test(msg)) {
     return new ImageError("HEIC/HEIF photos cannot be decoded here; export them as JPEG.");

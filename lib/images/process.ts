@@ -3,11 +3,12 @@
 // perceptual hash, sharpness, brightness and colours from that one small buffer.
 import type { Sharp } from "sharp";
 import { getEnv } from "@/lib/env";
-import { ImageError, imageErrorFrom } from "./errors";
+import { ImageError, TRUNCATED_REASON, imageErrorFrom, isUnexplained } from "./errors";
 import { readExif, type ExifFacts } from "./exif";
 import { boxResizeGrey, dominantColors, laplacianVariance, meanBrightness, toGrey } from "./metrics";
 import { PHASH_SIZE, phashFromGrey } from "./phash";
 import { configureSharp } from "./sharp";
+import { inputEndsEarly } from "./truncation";
 
 export const THUMB_SIDE = 320;
 /** Sharpness is measured at this longest side, so values compare across photos. */
@@ -76,7 +77,7 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
     decoded = await pipeline.toColourspace("srgb").removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
   } catch (err) {
     await exifPromise.catch(() => undefined);
-    throw imageErrorFrom(err);
+    throw await decodeFailure(err, meta.format, input);
   }
 
   const raw = { width: decoded.info.width, height: decoded.info.height, channels: decoded.info.channels as 3 };
@@ -110,6 +111,12 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
     ...measured,
     exif,
   };
+}
+
+/** The decoder's reason; when libvips lost it, the file's own end marker says whether it was cut short. */
+async function decodeFailure(err: unknown, format: string, input: Buffer | string): Promise<ImageError> {
+  if (isUnexplained(err) && (await inputEndsEarly(format, input))) return new ImageError(TRUNCATED_REASON);
+  return imageErrorFrom(err);
 }
 
 const mp = (pixels: number) => (pixels / 1e6).toFixed(1);

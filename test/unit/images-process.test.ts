@@ -105,6 +105,19 @@ describe("processImage", () => {
     expect((err as Error).message).toMatch(/truncated/i);
   });
 
+  it("names truncation even when libvips loses its message under concurrent decodes", async () => {
+    // With four decodes in flight sharp said "Unknown error" for ~1 in 4 cut
+    // JPEGs (CI saw it); 40 cut decodes would almost surely hit one.
+    const jpeg = await sceneJpeg(16);
+    const cut = jpeg.subarray(0, Math.floor(jpeg.length / 2));
+    const reasons = new Set<string>();
+    for (let round = 0; round < 20; round++) {
+      const settled = await Promise.allSettled([processImage(jpeg), processImage(cut), processImage(jpeg), processImage(cut)]);
+      for (const s of settled) reasons.add(s.status === "fulfilled" ? "ok" : (s.reason as Error).message);
+    }
+    expect([...reasons].sort()).toEqual(["The image file is truncated (incomplete copy or download).", "ok"]);
+  });
+
   it("refuses bytes that are not an image", async () => {
     const err = await processImage(Buffer.from("just some text, renamed to .jpg")).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImageError);
