@@ -3,7 +3,7 @@
 // 1. The set page (/t/:teamId/sets/:setId, server-rendered HTML) and the
 //    progress endpoint under 100 concurrent pollers (one GET per second each)
 //    while a 1,000-photo run moves photos to ANALYZED, side by side in one run
-//    against the built app (`next start`) on a fresh Postgres database.
+//    against the built app (`npm start`'s server) on a fresh Postgres database.
 // 2. `npm run bench:progress` (the organize engineer's: progress endpoint vs a
 //    baseline route with a run that writes cache rows and albums), 1,000 photos.
 // 3. `npm run bench:upload` (the ingest engineer's: ~1 GB through the upload

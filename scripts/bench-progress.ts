@@ -1,18 +1,22 @@
 // npm run bench:progress - the dashboard's progress endpoint under load.
 //
-// Starts the built app (`next start`) on a fresh Postgres database, signs a
+// Starts the built app (`npm start`'s server, lib/cli/serve.ts) on a fresh Postgres database, signs a
 // user in, puts a set of 5,000 photos in the queue and, while a simulated run
 // moves them to ANALYZED (with the engine's own ResultWriter, and the run's live
 // stats as the engine writes them, so album refreshes happen too), 100 pollers
 // each GET /api/teams/:teamId/sets/:setId/analysis once a second, as open
 // dashboards do. Prints p50/p95/p99/max latency and errors, and the same
-// figures for a baseline route under the same load, measured in the same run. Nothing is
+// figures for a baseline route under the same load, measured in the same run.
+// The pollers run in a process of their own (scripts/progress-pollers.ts). Nothing is
 // asserted: the machine is shared and noisy; read the figures side by side.
 //
 // Options (env): BENCH_POLLERS (100), BENCH_SECONDS (20), BENCH_PHOTOS (5000),
 // BENCH_WRITE_PER_S (100: photos the simulated run analyses per second; 0:
-// no run, to see the poll's own cost without the album refreshes it triggers).
+// no run, to see the poll's own cost without the album refreshes it triggers),
+// BENCH_APP_NODE_ARGS (flags for the app's node, e.g. "--cpu-prof --cpu-prof-dir=prof").
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { once } from "node:events";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -29,7 +33,7 @@ const WRITE_PER_S = Number(process.env.BENCH_WRITE_PER_S ?? 100);
 const CATS = ["food", "travel", "landscape", "people", "urban", "night"] as const;
 
 /**
- * CPU time (ms) used so far by the app server: the `next start` process and
+ * CPU time (ms) used so far by the app server: the lib/cli/serve.ts process and
  * its children, from /proc (Linux). Unlike latency, CPU per request hardly
  * moves with other load on a shared machine.
  */
@@ -70,6 +74,8 @@ async function main() {
   const app = await startApp(
     { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url, DATA_DIR: dataDir, NEXTAUTH_SECRET: "bench-secret-0123456789abcdef", RUN_WORKERS: "0", NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS },
     3600 + (process.pid % 300),
+    90_000,
+    process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean),
   );
   let stopWriter = false;
   try {
@@ -112,7 +118,9 @@ async function main() {
     const progressUrl = `${base}/api/teams/${teamId}/sets/${set.id}/analysis`;
     const first = await fetch(progressUrl, { headers: { cookie: cookie() } });
     if (first.status !== 200) throw new Error(`progress answered ${first.status}: ${await first.text()}`);
-    console.log(`progress answer: ${(await first.clone().arrayBuffer()).byteLength} bytes, content-encoding ${first.headers.get("content-encoding") ?? "none"}`);
+    // Next's answers carry its Vary list; the server's fast route does not (lib/server/progress-poll.ts).
+    const answeredBy = first.headers.get("vary") ? "Next's route handler" : "the app server's fast route";
+    console.log(`progress answer: ${(await first.clone().arrayBuffer()).byteLength} bytes, content-encoding ${first.headers.get("content-encoding") ?? "none"}, answered by ${answeredBy}`);
     for (let i = 0; i < 5; i++) await (await fetch(progressUrl, { headers: { cookie: cookie() } })).arrayBuffer(); // warm up
 
     // The simulated run: every 100 ms a batch of queued photos gets its answer,
@@ -151,30 +159,22 @@ async function main() {
       results.close();
     })();
 
-    // The pollers: each asks once a second (random phase), like an open dashboard.
+    // The pollers run in their own process (scripts/progress-pollers.ts): this
+    // one is busy playing the run, and its event-loop delays are not the server's.
     const poll = async (target: string) => {
-      const latencies: number[] = [];
-      let errors = 0;
       const cpu0 = serverCpuMs(app.child.pid!);
-      const until = Date.now() + SECONDS * 1000;
-      await Promise.all(
-        Array.from({ length: POLLERS }, async () => {
-          await sleep(Math.random() * 1000);
-          while (Date.now() < until) {
-            const t0 = performance.now();
-            try {
-              const res = await fetch(target, { headers: { cookie: cookie() } });
-              await res.arrayBuffer();
-              if (res.status !== 200) errors++;
-              else latencies.push(performance.now() - t0);
-            } catch {
-              errors++;
-            }
-            await sleep(Math.max(0, 1000 - (performance.now() - t0)));
-          }
-        }),
-      );
+      const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/progress-pollers.ts")], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
+      child.stdin.end(JSON.stringify({ target, cookie: cookie(), pollers: POLLERS, seconds: SECONDS }));
+      let out = "";
+      child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+      const [code] = (await once(child, "exit")) as [number | null];
+      if (code !== 0) throw new Error(`the pollers' process exited with ${code}`);
       const cpuMs = serverCpuMs(app.child.pid!) - cpu0;
+      const { latencies, startedAt, errors } = JSON.parse(out) as { latencies: number[]; startedAt: number[]; errors: number };
+      if (process.env.BENCH_TRACE) {
+        const slow = latencies.map((l, i) => [startedAt[i]!, l] as const).filter(([, l]) => l > 40);
+        console.log(`slow (>40 ms) requests: ${slow.map(([t, l]) => `${(t / 1000).toFixed(1)}s:${l.toFixed(0)}`).join(" ")}`);
+      }
       return { latencies: latencies.sort((a, b) => a - b), errors, cpuMsPerRequest: cpuMs / Math.max(1, latencies.length + errors) };
     };
     // Side by side in this run: the same load on the cheapest signed-in route
@@ -194,7 +194,7 @@ async function main() {
     console.log(`p99 under 50 ms: ${percentile(latencies, 99) < 50 ? "yes" : "no"}`);
     const b50 = percentile(baseline.latencies, 50);
     const b99 = percentile(baseline.latencies, 99);
-    console.log(`baseline (GET members, same load, before the progress phase): p50 ${f(b50)}  p99 ${f(b99)}  errors ${baseline.errors}`);
+    console.log(`baseline (GET members through Next's pipeline, same load, before the progress phase): p50 ${f(b50)}  p99 ${f(b99)}  errors ${baseline.errors}`);
     console.log(`progress / baseline: p50 x${(percentile(latencies, 50) / b50).toFixed(2)}  p99 x${(percentile(latencies, 99) / b99).toFixed(2)}`);
   } finally {
     stopWriter = true;

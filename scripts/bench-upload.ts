@@ -5,7 +5,7 @@
 // per request, a few requests at a time. Prints the server's RSS growth over
 // its warmed-up baseline (bar: < 200 MB) and the throughput.
 // Default: in-process, calling receiveUpload (the route minus auth, which needs
-// Next's request context). --app: against the built app (`next start`, needs
+// Next's request context). --app: against the built app (`npm start`'s server, needs
 // `npm run build`), over HTTP as a signed-in user, measuring the server
 // process tree's RSS; image workers are off there so only uploading is measured.
 import { randomBytes } from "node:crypto";
