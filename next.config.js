@@ -1,20 +1,15 @@
 // @ts-check
 const dev = process.env.NODE_ENV !== "production";
 
+// The headers every answer carries. One list, in lib/server/security-headers.json,
+// because the app server also answers the progress poll itself
+// (lib/server/progress-poll.ts) and must send the same ones.
 // Next's own bootstrap uses inline scripts, so script-src keeps 'unsafe-inline';
 // everything else is locked to this origin, and no site may frame the app.
-const csp = [
-  "default-src 'self'",
-  `script-src 'self' 'unsafe-inline'${dev ? " 'unsafe-eval'" : ""}`,
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join("; ");
+const security = require("./lib/server/security-headers.json");
+const csp = security.contentSecurityPolicy
+  .map((d) => (dev && d.startsWith("script-src") ? `${d} 'unsafe-eval'` : d))
+  .join("; ");
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
@@ -38,10 +33,7 @@ const nextConfig = {
         source: "/:path*",
         headers: [
           { key: "Content-Security-Policy", value: csp },
-          { key: "X-Content-Type-Options", value: "nosniff" },
-          { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-          { key: "X-Frame-Options", value: "DENY" },
-          { key: "Permissions-Policy", value: "camera=(), microphone=(), geolocation=()" },
+          ...Object.entries(security.headers).map(([key, value]) => ({ key, value })),
         ],
       },
     ];

@@ -1,4 +1,4 @@
 export { authOptions } from "./options";
-export { currentUser, requireUser, sessionUserId, type SessionUser } from "./session";
+export { currentUser, requireUser, sessionUserId, sessionUserIdFrom, type CookieSource, type SessionUser } from "./session";
 export { signUp, signUpSchema } from "./signup";
 export { hashPassword, verifyPassword, passwordSchema } from "./password";

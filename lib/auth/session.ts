@@ -25,13 +25,20 @@ export interface SessionUser {
 
 const tokenCache = createTokenCache();
 
+/** Cookies as next/headers gives them, or a plain name -> value record (a parsed Cookie header). */
+export type CookieSource = { getAll(): { name: string; value: string }[] } | Record<string, string>;
+
 /** The user id in the request's session cookie, or null (no cookie, expired, tampered, wrong secret). */
 export async function sessionUserId(): Promise<string | null> {
-  const jar = await cookies();
+  return sessionUserIdFrom(await cookies());
+}
+
+/** sessionUserId for a request Next did not parse (lib/server/progress-poll.ts). */
+export async function sessionUserIdFrom(jar: CookieSource): Promise<string | null> {
   const secureCookie = (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
   // raw: the cookie's value (next-auth splits large tokens into chunks; getToken
-  // joins them). getToken reads only req.cookies (via getAll) and req.headers;
-  // empty headers keep its "Authorization: Bearer" fallback off, as before.
+  // joins them). getToken reads only req.cookies (getAll or a plain record) and
+  // req.headers; empty headers keep its "Authorization: Bearer" fallback off.
   const req = { cookies: jar, headers: {} } as unknown as Parameters<typeof getToken>[0]["req"];
   const raw = await getToken({ req, secureCookie, raw: true });
   if (!raw) return null;

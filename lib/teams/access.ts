@@ -54,7 +54,11 @@ function decide(row: AccessRow | null, teamId: string, min: Role): TeamAccess {
 
 /** The signed-in user's access to a team, or 401 / 404 / 403. */
 export async function requireTeamRole(teamId: string, min: Role): Promise<TeamAccess> {
-  const userId = await sessionUserId();
+  return requireTeamRoleOf(await sessionUserId(), teamId, min);
+}
+
+/** requireTeamRole for a caller already read from the session (null: not signed in). */
+export async function requireTeamRoleOf(userId: string | null, teamId: string, min: Role): Promise<TeamAccess> {
   if (!userId) throw unauthorized();
   return decide(await readAccess(userId, teamId), teamId, min);
 }

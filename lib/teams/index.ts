@@ -1,4 +1,4 @@
-export { requireTeamRole, checkTeamRole, teamRoleFor, type TeamAccess } from "./access";
+export { requireTeamRole, requireTeamRoleOf, checkTeamRole, teamRoleFor, type TeamAccess } from "./access";
 export { ROLES, atLeast, canAssign } from "./roles";
 export { listTeams, createTeam, switchTeam, landingTeamId, teamNameSchema, type TeamSummary } from "./teams";
 export { listMembers, changeRole, removeMember } from "./members";

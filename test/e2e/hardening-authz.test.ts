@@ -273,6 +273,16 @@ describe("authorization matrix", () => {
     expect(bypass.map((d) => `${d.key} (${d.file})`)).toEqual([]);
   });
 
+  it("the progress poll is answered by the app server's fast route (lib/server/progress-poll.ts), so the matrix checks its gate", async () => {
+    // Next's answers carry its Vary list and no content-length; the fast route the reverse.
+    const url = fill("/api/teams/[teamId]/sets/[setId]/analysis", paramsFor(f, "GET"));
+    for (const actor of ["viewer", "outsider"] as const) {
+      const res = await send(actor, "GET", url, undefined);
+      expect(res.headers()["vary"], actor).toBeUndefined();
+      expect(res.headers()["content-length"], actor).toBeDefined();
+    }
+  });
+
   it("denied actors get 401/403/404, change nothing and never see the team's data", async () => {
     const before = await teamSnapshot(databaseUrl, f.teamId);
     const outsiderBefore = await teamSnapshot(databaseUrl, f.outsiderTeamId);

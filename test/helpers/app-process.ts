@@ -1,4 +1,4 @@
-// Starts the built app (`next start`) as a child process with the given
+// Starts the built app (`npm start`'s server) as a child process with the given
 // environment and waits until it answers.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
@@ -12,11 +12,13 @@ export interface AppProcess {
   stop: (signal?: NodeJS.Signals) => Promise<void>;
 }
 
-export async function startApp(env: Record<string, string | undefined>, port: number, timeoutMs = 90_000): Promise<AppProcess> {
+/** nodeArgs go before Next's entry point: flags NODE_OPTIONS refuses, such as --cpu-prof. */
+export async function startApp(env: Record<string, string | undefined>, port: number, timeoutMs = 90_000, nodeArgs: string[] = []): Promise<AppProcess> {
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    [path.join(root, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"],
+    // The production server `npm start` runs (lib/cli/serve.ts), without its migrate step.
+    [...nodeArgs, "--import", "tsx", path.join(root, "lib/cli/serve.ts"), "--port", String(port), "--hostname", "127.0.0.1"],
     {
       cwd: root,
       env: { NEXT_TELEMETRY_DISABLED: "1", NEXTAUTH_URL: baseUrl, ...env, NODE_ENV: "production" },

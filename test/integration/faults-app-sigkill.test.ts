@@ -1,4 +1,4 @@
-// Fault: the app server itself (`next start`, which runs the image and the
+// Fault: the app server itself (`npm start`'s server, which runs the image and the
 // analysis worker in-process) killed with SIGKILL, then started again on the
 // same database and data folder.
 // 1. During uploads: three uploads held mid-stream by the client, six

@@ -1,4 +1,6 @@
-// GET /api/teams/:teamId/sets/:setId/analysis - live progress of the set (viewer+)
+// GET /api/teams/:teamId/sets/:setId/analysis - live progress of the set (viewer+).
+//   In production lib/server/progress-poll.ts answers it before Next does (same
+//   gate, same answer); this handler serves `next dev` and is the fallback.
 // POST /api/teams/:teamId/sets/:setId/analysis - start|pause|resume|cancel|retry-failed|analyse-skipped (member+)
 import { NextResponse } from "next/server";
 import { z } from "zod";
@@ -7,14 +9,10 @@ import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { readJson, route } from "@/lib/http";
 import { dashboardProgress, forgetDashboardProgress, setRunStatus } from "@/lib/organize";
+import { POLL_HEADERS } from "@/lib/server/progress-poll";
 import { requireTeamRole } from "@/lib/teams";
 
 type P = { teamId: string; setId: string };
-
-// no-transform: the answer is ~1 KB, polled every second by every open
-// dashboard; gzip saved a few hundred bytes for a CPU cost the profile of
-// bench:progress put among the poll's largest.
-const POLL_HEADERS = { "cache-control": "private, no-store, no-transform" };
 
 export const GET = route<P>(async (_req, { teamId, setId }) => {
   await requireTeamRole(teamId, "VIEWER");
