@@ -1,13 +1,18 @@
 // npm start - the production app server: the built Next.js app (.next) behind
 // a plain Node HTTP server that first offers each request to the fast route
 // registered from inside Next (the dashboard's progress poll; see
-// lib/server/fast-routes.ts and docs/decisions/009-progress-poll-fast-path.md).
+// lib/server/from-next.ts and docs/decisions/009-progress-poll-fast-path.md).
 // Everything else, and every request until Next has registered it, is Next's.
+// SIGTERM/SIGINT stop the in-process workers cleanly before the process exits.
 //   tsx lib/cli/serve.ts [--port 3000] [--hostname 127.0.0.1]
 import { createServer } from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { fastRoute } from "@/lib/server/fast-routes";
+import { setTimeout as sleep } from "node:timers/promises";
+import { fastRoute, shutdownHook } from "@/lib/server/from-next";
+
+/** How long SIGTERM waits for the workers to hand back their photos (Docker's own grace is 10 s). */
+const SHUTDOWN_GRACE_MS = 8000;
 
 const root = path.resolve(import.meta.dirname, "../..");
 
@@ -33,14 +38,22 @@ async function main(): Promise<void> {
   server.listen(port, values.hostname, () => {
     console.log(`> Ready on http://${values.hostname ?? "localhost"}:${port}`);
   });
-  // As `next start`: stop taking requests and exit with the signal's code.
-  const stop = (code: number) => () => {
+  // Stop taking requests, let the workers hand back what they hold (leases
+  // released at once, not after they run out), then exit with the signal's
+  // code as `next start` does. What is not handed back in time is covered by
+  // its lease all the same.
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals, code: number) => () => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[serve] ${signal}: stopping the workers...`);
     server.close();
     server.closeIdleConnections();
-    process.exit(code);
+    const shutdown = shutdownHook()?.().catch((err: unknown) => console.error("[serve] stopping the workers failed", err));
+    void Promise.race([shutdown, sleep(SHUTDOWN_GRACE_MS)]).then(() => process.exit(code));
   };
-  process.once("SIGINT", stop(130));
-  process.once("SIGTERM", stop(143));
+  process.once("SIGINT", stop("SIGINT", 130));
+  process.once("SIGTERM", stop("SIGTERM", 143));
 }
 
 main().catch((err: unknown) => {

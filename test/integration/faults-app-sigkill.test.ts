@@ -15,6 +15,9 @@
 //    with exactly one analysis row, none stays ANALYZING, and a recording proxy
 //    in front of the provider shows that only photos in flight at the kill
 //    were sent again.
+// 3. SIGTERM (a deploy, `docker stop`) mid-analysis: the server hands back the
+//    photos its worker held (no lease left to run out) and exits with 143;
+//    the restarted server finishes the set.
 // The database and data folder are private: the app's workers take every
 // queued photo they can see, so they must not see other test files' photos.
 import { createHash } from "node:crypto";
@@ -322,4 +325,27 @@ describe("the app server SIGKILLed", () => {
       }
     }
   }, 240_000);
+
+  it("SIGTERM mid-analysis: the server hands back the photos it held before it exits, and a restart finishes the set", async () => {
+    const setId = await pausedSet("sigterm");
+    const uploadPath = `/api/teams/${client.teamId}/sets/${setId}/uploads`;
+    const files: UploadFile[] = [];
+    for (let i = 0; i < 20; i++) files.push({ name: `t-${i}.jpg`, data: await sceneJpeg(900 + i, 320, 240) });
+    for (let i = 0; i < files.length; i += 10) expect((await client.upload(uploadPath, files.slice(i, i + 10))).status).toBe(200);
+    await until(async () => (await states(setId)).QUEUED === files.length, 60_000, "the image pipeline to queue the photos");
+
+    await client.json("POST", `/api/teams/${client.teamId}/sets/${setId}/analysis`, { action: "start" });
+    const count = async (state: "ANALYZED" | "ANALYZING") => db().photo.count({ where: { setId, state } });
+    await until(async () => (await count("ANALYZED")) >= 3 && (await count("ANALYZING")) > 0, 60_000, "the analysis to be mid-run");
+    const a = app!;
+    a.child.kill("SIGTERM");
+    await exited(a);
+    expect(a.child.exitCode).toBe(143);
+    // Nothing is left leased to the stopped server: no wait for a lease to run out.
+    expect(await db().photo.count({ where: { setId, OR: [{ state: "ANALYZING" }, { leaseOwner: { not: null } }] } })).toBe(0);
+    expect(await count("ANALYZED")).toBeLessThan(files.length);
+
+    await start();
+    await until(async () => (await count("ANALYZED")) === files.length, 90_000, "the restarted app to finish the analysis");
+  }, 180_000);
 });
