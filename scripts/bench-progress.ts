@@ -10,6 +10,10 @@
 // The pollers run in a process of their own (scripts/progress-pollers.ts). Nothing is
 // asserted: the machine is shared and noisy; read the figures side by side.
 //
+// BENCH_RUN=engine: the run is the app's own analysis worker against the local
+// Llama-protocol server (limit BENCH_WRITE_PER_S requests/s, one photo per
+// request), as in the default deployment, instead of the simulated writer.
+//
 // Options (env): BENCH_POLLERS (100), BENCH_SECONDS (20), BENCH_PHOTOS (5000),
 // BENCH_WRITE_PER_S (100: photos the simulated run analyses per second; 0:
 // no run, to see the poll's own cost without the album refreshes it triggers),
@@ -24,12 +28,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { readFileSync, readdirSync } from "node:fs";
 import { ResultWriter } from "../lib/analysis/writer";
 import { startApp } from "../test/helpers/app-process";
+import { sceneJpeg } from "../test/helpers/images";
 import { createDatabase, dropDatabase } from "../test/helpers/pg";
+import { createLlamaServer } from "../test/llama-server/server";
 
 const POLLERS = Number(process.env.BENCH_POLLERS ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
 const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 5000);
 const WRITE_PER_S = Number(process.env.BENCH_WRITE_PER_S ?? 100);
+const ENGINE = process.env.BENCH_RUN === "engine";
 const CATS = ["food", "travel", "landscape", "people", "urban", "night"] as const;
 
 /**
@@ -70,9 +77,17 @@ async function main() {
   process.env.DATA_DIR = dataDir;
   const { db, ensureMigrated, closeDb } = await import("../lib/db");
   await ensureMigrated();
-  // RUN_WORKERS=0: the simulated run below is the only writer (no images are stored).
+  // Simulated: RUN_WORKERS=0, the writer below is the only one (no images are stored).
+  // Engine: the app's own worker analyses through the local Llama-protocol server.
+  const llama = ENGINE ? await createLlamaServer({ rpm: WRITE_PER_S * 60, latencyMedianMs: 400, seed: 7, apiKey: "k" }) : undefined;
+  const runEnv = llama
+    ? {
+        RUN_WORKERS: "1", AI_PROVIDER: "llama", LLAMA_API_KEY: "k", LLAMA_API_BASE_URL: llama.url, LLAMA_MAX_RPM: String(WRITE_PER_S * 60),
+        BATCH_SIZE: "1", LLAMA_OPTIMAL_BATCH_SIZE: "1", PARALLEL_WORKERS: "64", LLAMA_MAX_CONCURRENT: "64", ENABLE_FAST_MODE: "0",
+      }
+    : { RUN_WORKERS: "0" };
   const app = await startApp(
-    { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url, DATA_DIR: dataDir, NEXTAUTH_SECRET: "bench-secret-0123456789abcdef", RUN_WORKERS: "0", NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS },
+    { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url, DATA_DIR: dataDir, NEXTAUTH_SECRET: "bench-secret-0123456789abcdef", NODE_OPTIONS: process.env.BENCH_APP_NODE_OPTIONS, ...runEnv },
     3600 + (process.pid % 300),
     90_000,
     process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean),
@@ -108,13 +123,22 @@ async function main() {
 
     // The set: PHOTOS queued photos and a live run row.
     const user = await db().user.findUniqueOrThrow({ where: { email } });
-    const set = await db().photoSet.create({ data: { teamId, name: "Bench", createdById: user.id, status: "RUNNING" } });
+    // Engine: paused until the photos' analysis images are stored, so the worker waits.
+    const set = await db().photoSet.create({ data: { teamId, name: "Bench", createdById: user.id, status: ENGINE ? "PAUSED" : "RUNNING" } });
     const rows = Array.from({ length: PHOTOS }, (_, i) => ({
       setId: set.id, teamId, contentHash: randomBytes(32).toString("hex"), originalName: `IMG_${i}.jpg`,
       mimeType: "image/jpeg", sizeBytes: 3_000_000, width: 4000, height: 3000, state: "QUEUED" as const,
     }));
     for (let i = 0; i < rows.length; i += 1000) await db().photo.createMany({ data: rows.slice(i, i + 1000) });
-    const run = await db().analysisRun.create({ data: { teamId, setId: set.id, provider: "llama", model: "bench", config: {}, images: PHOTOS, concurrencyLimit: 32 } });
+    if (ENGINE) {
+      // Each photo's analysis JPEG (one generated 512 px scene, stored under every photo's hash).
+      const { storage } = await import("../lib/storage");
+      const jpeg = await sceneJpeg(7, 512, 384);
+      for (let i = 0; i < rows.length; i += 50) await Promise.all(rows.slice(i, i + 50).map((r) => storage().put(r.contentHash, "analysis", jpeg)));
+      await db().photoSet.update({ where: { id: set.id }, data: { status: "RUNNING" } });
+    }
+    // Simulated: the run row the writer keeps current (the engine opens its own).
+    const run = ENGINE ? undefined : await db().analysisRun.create({ data: { teamId, setId: set.id, provider: "llama", model: "bench", config: {}, images: PHOTOS, concurrencyLimit: 32 } });
     const progressUrl = `${base}/api/teams/${teamId}/sets/${set.id}/analysis`;
     const first = await fetch(progressUrl, { headers: { cookie: cookie() } });
     if (first.status !== 200) throw new Error(`progress answered ${first.status}: ${await first.text()}`);
@@ -132,7 +156,7 @@ async function main() {
       const perTick = Math.max(1, Math.round(WRITE_PER_S / 10));
       const results = new ResultWriter({ provider: "llama", model: "bench", promptVersion: "v1" }, () => undefined, (err) => console.error(err));
       let lastStats = 0;
-      while (!stopWriter && WRITE_PER_S > 0) {
+      while (!stopWriter && WRITE_PER_S > 0 && !ENGINE) {
         const t0 = Date.now();
         const batch = await db().photo.findMany({ where: { setId: set.id, state: "QUEUED" }, select: { id: true, contentHash: true }, take: perTick });
         if (!batch.length) break;
@@ -150,7 +174,7 @@ async function main() {
         if (Date.now() - lastStats >= 1000) {
           lastStats = Date.now();
           await db().analysisRun.update({
-            where: { id: run.id },
+            where: { id: run!.id },
             data: { analyzed: written, requests: written, imagesPerS: WRITE_PER_S, requestsPerS: WRITE_PER_S, concurrency: 8, etaS: (PHOTOS - written) / WRITE_PER_S },
           });
         }
@@ -179,18 +203,20 @@ async function main() {
     };
     // Side by side in this run: the same load on the cheapest signed-in route
     // (the team's member list: the session check plus one query), then on progress.
+    const analysed = async () => (ENGINE ? db().photo.count({ where: { setId: set.id, state: "ANALYZED" } }) : written);
     const baseline = await poll(`${base}/api/teams/${teamId}/members`);
-    const writtenBefore = written;
+    const writtenBefore = await analysed();
     const { latencies, errors, cpuMsPerRequest } = await poll(progressUrl);
-    const writtenDuring = written - writtenBefore;
+    const writtenDuring = (await analysed()) - writtenBefore;
+    written = await analysed();
     stopWriter = true;
     await writer;
     latencies.sort((a, b) => a - b);
     const f = (v: number) => `${v.toFixed(1)} ms`;
-    console.log(`progress endpoint: ${POLLERS} pollers at 1/s for ${SECONDS}s, set of ${PHOTOS} photos, simulated run wrote ${writtenDuring} results meanwhile (${(writtenDuring / SECONDS).toFixed(0)}/s; ${written} of ${PHOTOS} in all)`);
+    console.log(`progress endpoint: ${POLLERS} pollers at 1/s for ${SECONDS}s, set of ${PHOTOS} photos, ${ENGINE ? "the app's analysis worker" : "simulated run"} wrote ${writtenDuring} results meanwhile (${(writtenDuring / SECONDS).toFixed(0)}/s; ${written} of ${PHOTOS} in all)`);
     console.log(`requests ${latencies.length + errors}  errors ${errors}`);
     console.log(`p50 ${f(percentile(latencies, 50))}  p95 ${f(percentile(latencies, 95))}  p99 ${f(percentile(latencies, 99))}  max ${f(latencies.at(-1) ?? NaN)}`);
-    console.log(`server CPU per request: progress ${cpuMsPerRequest.toFixed(2)} ms, baseline ${baseline.cpuMsPerRequest.toFixed(2)} ms (includes the server's share of the simulated run's album refreshes)`);
+    console.log(`server CPU per request: progress ${cpuMsPerRequest.toFixed(2)} ms, baseline ${baseline.cpuMsPerRequest.toFixed(2)} ms (includes the album refreshes the polls trigger${ENGINE ? ", and the analysis worker when it runs in the server process" : ""})`);
     console.log(`p99 under 50 ms: ${percentile(latencies, 99) < 50 ? "yes" : "no"}`);
     const b50 = percentile(baseline.latencies, 50);
     const b99 = percentile(baseline.latencies, 99);
@@ -199,6 +225,7 @@ async function main() {
   } finally {
     stopWriter = true;
     await app.stop();
+    await llama?.close();
     await closeDb();
     await dropDatabase(name);
     rmSync(dataDir, { recursive: true, force: true });
