@@ -40,9 +40,9 @@ const ENGINE = process.env.BENCH_RUN === "engine";
 const CATS = ["food", "travel", "landscape", "people", "urban", "night"] as const;
 
 /**
- * CPU time (ms) used so far by the app server: the lib/cli/serve.ts process and
- * its children, from /proc (Linux). Unlike latency, CPU per request hardly
- * moves with other load on a shared machine.
+ * CPU time (ms) used so far by the app server process (lib/cli/serve.ts; not
+ * its analysis worker child), from /proc (Linux). Unlike latency, CPU per
+ * request hardly moves with other load on a shared machine.
  */
 function serverCpuMs(pid: number): number {
   const stat = (p: number) => {
@@ -58,7 +58,7 @@ function serverCpuMs(pid: number): number {
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const fields = stat(Number(entry));
-    if (fields && (Number(entry) === pid || Number(fields[1]) === pid)) total += ticks(fields);
+    if (fields && Number(entry) === pid) total += ticks(fields);
   }
   return total * 10; // USER_HZ is 100 on Linux
 }
@@ -216,7 +216,7 @@ async function main() {
     console.log(`progress endpoint: ${POLLERS} pollers at 1/s for ${SECONDS}s, set of ${PHOTOS} photos, ${ENGINE ? "the app's analysis worker" : "simulated run"} wrote ${writtenDuring} results meanwhile (${(writtenDuring / SECONDS).toFixed(0)}/s; ${written} of ${PHOTOS} in all)`);
     console.log(`requests ${latencies.length + errors}  errors ${errors}`);
     console.log(`p50 ${f(percentile(latencies, 50))}  p95 ${f(percentile(latencies, 95))}  p99 ${f(percentile(latencies, 99))}  max ${f(latencies.at(-1) ?? NaN)}`);
-    console.log(`server CPU per request: progress ${cpuMsPerRequest.toFixed(2)} ms, baseline ${baseline.cpuMsPerRequest.toFixed(2)} ms (includes the album refreshes the polls trigger${ENGINE ? ", and the analysis worker when it runs in the server process" : ""})`);
+    console.log(`server CPU per request: progress ${cpuMsPerRequest.toFixed(2)} ms, baseline ${baseline.cpuMsPerRequest.toFixed(2)} ms (includes the album refreshes the polls trigger)`);
     console.log(`p99 under 50 ms: ${percentile(latencies, 99) < 50 ? "yes" : "no"}`);
     const b50 = percentile(baseline.latencies, 50);
     const b99 = percentile(baseline.latencies, 99);

@@ -4,6 +4,7 @@
 // comes from the environment and ORGANIZER_CONFIG (docs/configuration.md).
 // --team-id / --set-id: a dedicated worker that only takes that team's / set's photos.
 // SIGINT/SIGTERM: stop claiming, save or release what is in hand, exit.
+// The app server runs this same file as its analysis worker (RUN_WORKERS).
 import { parseArgs } from "node:util";
 import { resolveConfig } from "@/lib/config";
 import { closeDb, ensureMigrated } from "@/lib/db";
@@ -32,6 +33,9 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", shutdown);
   process.on("SIGTERM", shutdown);
+  // Started by the app server (lib/server/background.ts) with an IPC channel:
+  // when the server goes away, even killed, this worker hands back and ends too.
+  if (process.send) process.once("disconnect", shutdown);
 }
 
 main().catch((err: unknown) => {

@@ -2,12 +2,22 @@
 // removal of temp files left by a killed process (an upload cut off mid-stream),
 // then the workers that drain the photo queues (unless RUN_WORKERS=0, e.g. when
 // separate `npm run worker` processes do it).
-import { startAnalysisWorker } from "@/lib/analysis";
+//
+// The image worker runs in this process (its work is in libvips' threads). The
+// analysis worker runs as a child process (`lib/cli/worker.ts`, the same code
+// as `npm run worker`): in this process its request bodies, answer parsing,
+// batched writes and GC pauses shared the event loop with every request, and
+// the progress poll's p99 was 52.5 ms during a run instead of 26.3 ms
+// (bench:progress BENCH_RUN=engine, docs/decisions/009).
+import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import path from "node:path";
 import { ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { startImageWorker } from "@/lib/images/pipeline";
 import { storage } from "@/lib/storage";
 
+const RESTART_AFTER_MS = 5000;
 const stops: (() => Promise<void>)[] = [];
 
 export async function startServerBackground(): Promise<void> {
@@ -15,7 +25,7 @@ export async function startServerBackground(): Promise<void> {
   const swept = await storage().sweepAbandonedTemp();
   if (swept > 0) console.log(`[storage] removed ${swept} temp file(s) left by a process that died mid-write`);
   if (!getEnv().RUN_WORKERS) return;
-  stops.push(startImageWorker(), startAnalysisWorker());
+  stops.push(startImageWorker(), startAnalysisWorkerProcess());
 }
 
 /**
@@ -25,4 +35,33 @@ export async function startServerBackground(): Promise<void> {
  */
 export async function stopServerBackground(): Promise<void> {
   await Promise.all(stops.splice(0).map((stop) => stop()));
+}
+
+/**
+ * `lib/cli/worker.ts` as a child with an IPC channel: restarted if it dies;
+ * it stops by itself (handing back its photos) when this process goes away.
+ */
+function startAnalysisWorkerProcess(): () => Promise<void> {
+  let child: ChildProcess | undefined;
+  let stopping = false;
+  let restart: NodeJS.Timeout | undefined;
+  const launch = () => {
+    const entry = path.join(process.cwd(), "lib/cli/worker.ts");
+    child = spawn(process.execPath, ["--import", "tsx", entry], { stdio: ["ignore", "inherit", "inherit", "ipc"], env: process.env });
+    child.once("exit", (code, signal) => {
+      if (stopping) return;
+      console.error(`[analysis] the worker process ended (${signal ?? `exit ${code}`}); starting another in ${RESTART_AFTER_MS / 1000} s`);
+      restart = setTimeout(launch, RESTART_AFTER_MS);
+    });
+  };
+  launch();
+  return async () => {
+    stopping = true;
+    clearTimeout(restart);
+    const c = child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    const exited = once(c, "exit");
+    c.kill("SIGTERM");
+    await exited;
+  };
 }

@@ -1,5 +1,5 @@
-// Fault: the app server itself (`npm start`'s server, which runs the image and the
-// analysis worker in-process) killed with SIGKILL, then started again on the
+// Fault: the app server itself (`npm start`'s server, which runs the image
+// worker in-process and the analysis worker as its child) killed with SIGKILL, then started again on the
 // same database and data folder.
 // 1. During uploads: three uploads held mid-stream by the client, six
 //    acknowledged uploads, and a photo whose decode is in progress (a row
@@ -18,11 +18,13 @@
 // 3. SIGTERM (a deploy, `docker stop`) mid-analysis: the server hands back the
 //    photos its worker held (no lease left to run out) and exits with 143;
 //    the restarted server finishes the set.
+// 4. SIGKILL of the server alone: its analysis worker process notices, hands
+//    back its photos and ends (no orphan keeps analysing).
 // The database and data folder are private: the app's workers take every
 // queued photo they can see, so they must not see other test files' photos.
 import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { availableParallelism, tmpdir } from "node:os";
@@ -57,6 +59,21 @@ async function freePort(): Promise<number> {
   const port = (srv.address() as net.AddressInfo).port;
   await new Promise((r) => srv.close(r));
   return port;
+}
+
+/** Child processes of `pid` (Linux /proc). */
+function childrenOf(pid: number): number[] {
+  const kids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) kids.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return kids;
 }
 
 async function walk(dir: string): Promise<string[]> {
@@ -100,10 +117,15 @@ describe("the app server SIGKILLed", () => {
     );
     return app;
   };
+  // The server and its analysis worker process die together, as when the
+  // machine or container goes (a worker left alone would hand back its photos).
   const kill = async () => {
     const a = app!;
+    const worker = childrenOf(a.child.pid!);
     a.child.kill("SIGKILL");
+    for (const pid of worker) process.kill(pid, "SIGKILL");
     await exited(a);
+    await until(async () => worker.every((pid) => !existsSync(`/proc/${pid}`)), 10_000, "the worker process to be gone");
     return a.child.pid!;
   };
 
@@ -344,6 +366,29 @@ describe("the app server SIGKILLed", () => {
     // Nothing is left leased to the stopped server: no wait for a lease to run out.
     expect(await db().photo.count({ where: { setId, OR: [{ state: "ANALYZING" }, { leaseOwner: { not: null } }] } })).toBe(0);
     expect(await count("ANALYZED")).toBeLessThan(files.length);
+
+    await start();
+    await until(async () => (await count("ANALYZED")) === files.length, 90_000, "the restarted app to finish the analysis");
+  }, 180_000);
+
+  it("SIGKILL of the server alone: its analysis worker process hands back its photos and ends", async () => {
+    const setId = await pausedSet("orphan");
+    const uploadPath = `/api/teams/${client.teamId}/sets/${setId}/uploads`;
+    const files: UploadFile[] = [];
+    for (let i = 0; i < 20; i++) files.push({ name: `o-${i}.jpg`, data: await sceneJpeg(950 + i, 320, 240) });
+    for (let i = 0; i < files.length; i += 10) expect((await client.upload(uploadPath, files.slice(i, i + 10))).status).toBe(200);
+    await until(async () => (await states(setId)).QUEUED === files.length, 60_000, "the image pipeline to queue the photos");
+    await client.json("POST", `/api/teams/${client.teamId}/sets/${setId}/analysis`, { action: "start" });
+    const count = async (state: "ANALYZED" | "ANALYZING") => db().photo.count({ where: { setId, state } });
+    await until(async () => (await count("ANALYZED")) >= 3 && (await count("ANALYZING")) > 0, 60_000, "the analysis to be mid-run");
+
+    const a = app!;
+    const worker = childrenOf(a.child.pid!);
+    expect(worker).toHaveLength(1);
+    a.child.kill("SIGKILL");
+    await exited(a);
+    await until(async () => !existsSync(`/proc/${worker[0]}`), 15_000, "the orphaned worker to end");
+    expect(await db().photo.count({ where: { setId, OR: [{ state: "ANALYZING" }, { leaseOwner: { not: null } }] } })).toBe(0);
 
     await start();
     await until(async () => (await count("ANALYZED")) === files.length, 90_000, "the restarted app to finish the analysis");
