@@ -8,11 +8,14 @@
 // as `npm run worker`): in this process its request bodies, answer parsing,
 // batched writes and GC pauses shared the event loop with every request, and
 // the progress poll's p99 was 52.5 ms during a run instead of 26.3 ms
-// (bench:progress BENCH_RUN=engine, docs/decisions/009).
+// (bench:progress BENCH_RUN=engine, docs/decisions/009). Except on the
+// embedded PGlite database: it belongs to one process, so there the analysis
+// worker stays in this one.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import path from "node:path";
-import { ensureMigrated } from "@/lib/db";
+import { startAnalysisWorker } from "@/lib/analysis";
+import { ensureMigrated, usingEmbeddedDb } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { startImageWorker } from "@/lib/images/pipeline";
 import { storage } from "@/lib/storage";
@@ -25,7 +28,7 @@ export async function startServerBackground(): Promise<void> {
   const swept = await storage().sweepAbandonedTemp();
   if (swept > 0) console.log(`[storage] removed ${swept} temp file(s) left by a process that died mid-write`);
   if (!getEnv().RUN_WORKERS) return;
-  stops.push(startImageWorker(), startAnalysisWorkerProcess());
+  stops.push(startImageWorker(), usingEmbeddedDb() ? startAnalysisWorker() : startAnalysisWorkerProcess());
 }
 
 /**

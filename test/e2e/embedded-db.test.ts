@@ -1,12 +1,17 @@
 // With no DATABASE_URL the app runs on embedded PGlite in DATA_DIR: a new user
-// signs up, creates a team and invites someone, and it all survives a restart.
+// signs up, creates a team and invites someone, and it all survives a restart;
+// with the default workers (PGlite is one process's database, so the analysis
+// worker runs inside the server here) an uploaded photo is prepared and analysed.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startApp } from "../helpers/app-process";
+import { AppClient } from "../helpers/app-client";
 import { launchBrowser, newUser, signInViaApi } from "../helpers/browser";
+import { until } from "../helpers/faults-wait";
+import { sceneJpeg } from "../helpers/images";
 
 let browser: Browser;
 const dataDir = mkdtempSync(path.join(tmpdir(), "insta-pglite-"));
@@ -48,6 +53,23 @@ describe("embedded database", () => {
       await ctx2.close();
     } finally {
       await app.stop();
+    }
+  });
+
+  it("prepares and analyses an uploaded photo with the default workers (local analysis, no API key)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "insta-pglite-workers-"));
+    const app = await startApp({ PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dir }, port + 1);
+    try {
+      const client = new AppClient(app.baseUrl);
+      await client.signUp();
+      const { set } = await client.json<{ set: { id: string } }>("POST", `/api/teams/${client.teamId}/sets`, { name: "embedded" });
+      const up = await client.upload(`/api/teams/${client.teamId}/sets/${set.id}/uploads`, [{ name: "a.jpg", data: await sceneJpeg(3, 800, 600) }]);
+      expect(up.status).toBe(200);
+      const progress = () => client.json<{ counts: Record<string, number> }>("GET", `/api/teams/${client.teamId}/sets/${set.id}/analysis`);
+      await until(async () => (await progress()).counts.ANALYZED === 1, 60_000, "the photo to be analysed");
+    } finally {
+      await app.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
