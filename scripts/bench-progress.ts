@@ -83,7 +83,7 @@ async function main() {
   const runEnv = llama
     ? {
         RUN_WORKERS: "1", AI_PROVIDER: "llama", LLAMA_API_KEY: "k", LLAMA_API_BASE_URL: llama.url, LLAMA_MAX_RPM: String(WRITE_PER_S * 60),
-        BATCH_SIZE: "1", LLAMA_OPTIMAL_BATCH_SIZE: "1", PARALLEL_WORKERS: "64", LLAMA_MAX_CONCURRENT: "64", ENABLE_FAST_MODE: "0",
+        BATCH_SIZE: "1", LLAMA_OPTIMAL_BATCH_SIZE: "1", PARALLEL_WORKERS: "64", LLAMA_MAX_CONCURRENT: "64", BATCH_DELAY: "0", ENABLE_FAST_MODE: "0",
       }
     : { RUN_WORKERS: "0" };
   const app = await startApp(
@@ -215,6 +215,10 @@ async function main() {
     const f = (v: number) => `${v.toFixed(1)} ms`;
     console.log(`progress endpoint: ${POLLERS} pollers at 1/s for ${SECONDS}s, set of ${PHOTOS} photos, ${ENGINE ? "the app's analysis worker" : "simulated run"} wrote ${writtenDuring} results meanwhile (${(writtenDuring / SECONDS).toFixed(0)}/s; ${written} of ${PHOTOS} in all)`);
     console.log(`requests ${latencies.length + errors}  errors ${errors}`);
+    if (ENGINE) {
+      const r = await db().analysisRun.findFirst({ where: { setId: set.id }, orderBy: { startedAt: "desc" } });
+      if (r) console.log(`the worker's run: ${r.requestsPerS.toFixed(1)} requests/s, concurrency ${r.concurrency}/${r.concurrencyLimit}, latency p50 ${r.latencyP50Ms} ms, 429s ${r.rateLimited}, retries ${r.retries}${r.advice ? `; advice: ${r.advice}` : ""}`);
+    }
     console.log(`p50 ${f(percentile(latencies, 50))}  p95 ${f(percentile(latencies, 95))}  p99 ${f(percentile(latencies, 99))}  max ${f(latencies.at(-1) ?? NaN)}`);
     console.log(`server CPU per request: progress ${cpuMsPerRequest.toFixed(2)} ms, baseline ${baseline.cpuMsPerRequest.toFixed(2)} ms (includes the album refreshes the polls trigger)`);
     console.log(`p99 under 50 ms: ${percentile(latencies, 99) < 50 ? "yes" : "no"}`);
