@@ -13,6 +13,7 @@
 // worker stays in this one.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import os from "node:os";
 import path from "node:path";
 import { startAnalysisWorker } from "@/lib/analysis";
 import { ensureMigrated, usingEmbeddedDb } from "@/lib/db";
@@ -21,6 +22,7 @@ import { startImageWorker } from "@/lib/images/pipeline";
 import { storage } from "@/lib/storage";
 
 const RESTART_AFTER_MS = 5000;
+const WORKER_NICENESS = 10;
 const stops: (() => Promise<void>)[] = [];
 
 export async function startServerBackground(): Promise<void> {
@@ -51,6 +53,16 @@ function startAnalysisWorkerProcess(): () => Promise<void> {
   const launch = () => {
     const entry = path.join(process.cwd(), "lib/cli/worker.ts");
     child = spawn(process.execPath, ["--import", "tsx", entry], { stdio: ["ignore", "inherit", "inherit", "ipc"], env: process.env });
+    // Background work yields the CPU to requests: the worker mostly waits on the
+    // provider, so a lower priority costs it little and keeps the poll fast when
+    // the machine is busy.
+    if (child.pid) {
+      try {
+        os.setPriority(child.pid, WORKER_NICENESS);
+      } catch {
+        // not allowed here: run at the same priority
+      }
+    }
     child.once("exit", (code, signal) => {
       if (stopping) return;
       console.error(`[analysis] the worker process ended (${signal ?? `exit ${code}`}); starting another in ${RESTART_AFTER_MS / 1000} s`);

@@ -27,7 +27,7 @@ import { execFile } from "node:child_process";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
-import { availableParallelism, tmpdir } from "node:os";
+import { availableParallelism, getPriority, tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -385,6 +385,7 @@ describe("the app server SIGKILLed", () => {
     const a = app!;
     const worker = childrenOf(a.child.pid!);
     expect(worker).toHaveLength(1);
+    expect(getPriority(worker[0]), "the worker runs at a lower CPU priority than the server").toBe(10);
     a.child.kill("SIGKILL");
     await exited(a);
     await until(async () => !existsSync(`/proc/${worker[0]}`), 15_000, "the orphaned worker to end");
