@@ -25,8 +25,8 @@ export const DEFAULTS: Settings = {
   fastTimeoutS: 30,
   enableFastMode: false,
   // Fast-mode thresholds (also used by the local provider to name problems).
-  // Laplacian variance of the 320 px grey thumbnail (lib/images/metrics.ts): sample photos
-  // measured 900-3800 sharp, 110-430 slightly soft, 13-39 clearly blurred.
+  // Laplacian variance of the 512 px grey copy (METRICS_SIDE in lib/images/process.ts);
+  // measured figures per blur radius are in docs/configuration.md.
   minSharpness: 50,
   minBrightness: 0.08,
   maxBrightness: 0.95,
