@@ -61,6 +61,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Whether a process has ended (no /proc entry, or a zombie nobody has reaped yet). */
+function gone(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return true;
+  }
+}
+
 /** Child processes of `pid` (Linux /proc). */
 function childrenOf(pid: number): number[] {
   const kids: number[] = [];
@@ -125,7 +135,7 @@ describe("the app server SIGKILLed", () => {
     a.child.kill("SIGKILL");
     for (const pid of worker) process.kill(pid, "SIGKILL");
     await exited(a);
-    await until(async () => worker.every((pid) => !existsSync(`/proc/${pid}`)), 10_000, "the worker process to be gone");
+    await until(async () => worker.every(gone), 10_000, "the worker process to be gone");
     return a.child.pid!;
   };
 
@@ -388,7 +398,7 @@ describe("the app server SIGKILLed", () => {
     expect(getPriority(worker[0]), "the worker runs at a lower CPU priority than the server").toBe(10);
     a.child.kill("SIGKILL");
     await exited(a);
-    await until(async () => !existsSync(`/proc/${worker[0]}`), 15_000, "the orphaned worker to end");
+    await until(async () => gone(worker[0]!), 15_000, "the orphaned worker to end");
     expect(await db().photo.count({ where: { setId, OR: [{ state: "ANALYZING" }, { leaseOwner: { not: null } }] } })).toBe(0);
 
     await start();
