@@ -25,11 +25,11 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { readFileSync, readdirSync } from "node:fs";
 import { ResultWriter } from "../lib/analysis/writer";
 import { startApp } from "../test/helpers/app-process";
 import { sceneJpeg } from "../test/helpers/images";
 import { createDatabase, dropDatabase } from "../test/helpers/pg";
+import { cpuMs } from "../test/helpers/proc";
 import { createLlamaServer } from "../test/llama-server/server";
 
 const POLLERS = Number(process.env.BENCH_POLLERS ?? 100);
@@ -38,30 +38,6 @@ const PHOTOS = Number(process.env.BENCH_PHOTOS ?? 5000);
 const WRITE_PER_S = Number(process.env.BENCH_WRITE_PER_S ?? 100);
 const ENGINE = process.env.BENCH_RUN === "engine";
 const CATS = ["food", "travel", "landscape", "people", "urban", "night"] as const;
-
-/**
- * CPU time (ms) used so far by the app server process (lib/cli/serve.ts; not
- * its analysis worker child), from /proc (Linux). Unlike latency, CPU per
- * request hardly moves with other load on a shared machine.
- */
-function serverCpuMs(pid: number): number {
-  const stat = (p: number) => {
-    try {
-      const f = readFileSync(`/proc/${p}/stat`, "utf8");
-      return f.slice(f.lastIndexOf(")") + 2).split(" ");
-    } catch {
-      return null;
-    }
-  };
-  const ticks = (fields: string[]) => Number(fields[11]) + Number(fields[12]); // utime + stime
-  let total = 0;
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fields = stat(Number(entry));
-    if (fields && Number(entry) === pid) total += ticks(fields);
-  }
-  return total * 10; // USER_HZ is 100 on Linux
-}
 
 function percentile(sorted: number[], p: number): number {
   if (!sorted.length) return NaN;
@@ -185,21 +161,23 @@ async function main() {
 
     // The pollers run in their own process (scripts/progress-pollers.ts): this
     // one is busy playing the run, and its event-loop delays are not the server's.
+    // CPU is the server process's own (not its analysis worker child's): unlike
+    // latency, CPU per request hardly moves with other load on a shared machine.
     const poll = async (target: string) => {
-      const cpu0 = serverCpuMs(app.child.pid!);
+      const cpu0 = cpuMs(app.child.pid!);
       const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts/progress-pollers.ts")], { cwd: root, stdio: ["pipe", "pipe", "inherit"] });
       child.stdin.end(JSON.stringify({ target, cookie: cookie(), pollers: POLLERS, seconds: SECONDS }));
       let out = "";
       child.stdout.on("data", (d: Buffer) => (out += d.toString()));
       const [code] = (await once(child, "exit")) as [number | null];
       if (code !== 0) throw new Error(`the pollers' process exited with ${code}`);
-      const cpuMs = serverCpuMs(app.child.pid!) - cpu0;
+      const serverCpu = cpuMs(app.child.pid!) - cpu0;
       const { latencies, startedAt, errors } = JSON.parse(out) as { latencies: number[]; startedAt: number[]; errors: number };
       if (process.env.BENCH_TRACE) {
         const slow = latencies.map((l, i) => [startedAt[i]!, l] as const).filter(([, l]) => l > 40);
         console.log(`slow (>40 ms) requests: ${slow.map(([t, l]) => `${(t / 1000).toFixed(1)}s:${l.toFixed(0)}`).join(" ")}`);
       }
-      return { latencies: latencies.sort((a, b) => a - b), errors, cpuMsPerRequest: cpuMs / Math.max(1, latencies.length + errors) };
+      return { latencies: latencies.sort((a, b) => a - b), errors, cpuMsPerRequest: serverCpu / Math.max(1, latencies.length + errors) };
     };
     // Side by side in this run: the same load on the cheapest signed-in route
     // (the team's member list: the session check plus one query), then on progress.

@@ -42,7 +42,7 @@ export function progressPollParams(method: string | undefined, url: string | und
   }
 }
 
-export async function serveProgressPoll(req: IncomingMessage, res: ServerResponse, params: { teamId: string; setId: string }): Promise<void> {
+async function serveProgressPoll(req: IncomingMessage, res: ServerResponse, params: { teamId: string; setId: string }): Promise<void> {
   let status = 200;
   let body: unknown;
   try {

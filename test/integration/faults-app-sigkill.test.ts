@@ -24,7 +24,7 @@
 // queued photo they can see, so they must not see other test files' photos.
 import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { availableParallelism, getPriority, tmpdir } from "node:os";
@@ -40,6 +40,7 @@ import { startApp, type AppProcess } from "@/test/helpers/app-process";
 import { until } from "@/test/helpers/faults-wait";
 import { sceneJpeg } from "@/test/helpers/images";
 import { createDatabase, dropDatabase } from "@/test/helpers/pg";
+import { childrenOf, gone } from "@/test/helpers/proc";
 
 const root = path.resolve(import.meta.dirname, "../..");
 const LEASE_MS = 2000;
@@ -59,31 +60,6 @@ async function freePort(): Promise<number> {
   const port = (srv.address() as net.AddressInfo).port;
   await new Promise((r) => srv.close(r));
   return port;
-}
-
-/** Whether a process has ended (no /proc entry, or a zombie nobody has reaped yet). */
-function gone(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
-  } catch {
-    return true;
-  }
-}
-
-/** Child processes of `pid` (Linux /proc). */
-function childrenOf(pid: number): number[] {
-  const kids: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-      if (Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]) === pid) kids.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return kids;
 }
 
 async function walk(dir: string): Promise<string[]> {
@@ -358,40 +334,41 @@ describe("the app server SIGKILLed", () => {
     }
   }, 240_000);
 
-  it("SIGTERM mid-analysis: the server hands back the photos it held before it exits, and a restart finishes the set", async () => {
-    const setId = await pausedSet("sigterm");
+  /** A paused set of 20 photos, prepared, then started and caught mid-run (some ANALYZED, some ANALYZING). */
+  async function midRun(name: string, seed: number) {
+    const setId = await pausedSet(name);
     const uploadPath = `/api/teams/${client.teamId}/sets/${setId}/uploads`;
     const files: UploadFile[] = [];
-    for (let i = 0; i < 20; i++) files.push({ name: `t-${i}.jpg`, data: await sceneJpeg(900 + i, 320, 240) });
+    for (let i = 0; i < 20; i++) files.push({ name: `${name}-${i}.jpg`, data: await sceneJpeg(seed + i, 320, 240) });
     for (let i = 0; i < files.length; i += 10) expect((await client.upload(uploadPath, files.slice(i, i + 10))).status).toBe(200);
     await until(async () => (await states(setId)).QUEUED === files.length, 60_000, "the image pipeline to queue the photos");
-
     await client.json("POST", `/api/teams/${client.teamId}/sets/${setId}/analysis`, { action: "start" });
     const count = async (state: "ANALYZED" | "ANALYZING") => db().photo.count({ where: { setId, state } });
     await until(async () => (await count("ANALYZED")) >= 3 && (await count("ANALYZING")) > 0, 60_000, "the analysis to be mid-run");
+    return {
+      total: files.length,
+      count,
+      /** Photos still ANALYZING or leased: what a process that stopped did not hand back. */
+      held: () => db().photo.count({ where: { setId, OR: [{ state: "ANALYZING" }, { leaseOwner: { not: null } }] } }),
+    };
+  }
+
+  it("SIGTERM mid-analysis: the server hands back the photos it held before it exits, and a restart finishes the set", async () => {
+    const { total, count, held } = await midRun("sigterm", 900);
     const a = app!;
     a.child.kill("SIGTERM");
     await exited(a);
     expect(a.child.exitCode).toBe(143);
     // Nothing is left leased to the stopped server: no wait for a lease to run out.
-    expect(await db().photo.count({ where: { setId, OR: [{ state: "ANALYZING" }, { leaseOwner: { not: null } }] } })).toBe(0);
-    expect(await count("ANALYZED")).toBeLessThan(files.length);
+    expect(await held()).toBe(0);
+    expect(await count("ANALYZED")).toBeLessThan(total);
 
     await start();
-    await until(async () => (await count("ANALYZED")) === files.length, 90_000, "the restarted app to finish the analysis");
+    await until(async () => (await count("ANALYZED")) === total, 90_000, "the restarted app to finish the analysis");
   }, 180_000);
 
   it("SIGKILL of the server alone: its analysis worker process hands back its photos and ends", async () => {
-    const setId = await pausedSet("orphan");
-    const uploadPath = `/api/teams/${client.teamId}/sets/${setId}/uploads`;
-    const files: UploadFile[] = [];
-    for (let i = 0; i < 20; i++) files.push({ name: `o-${i}.jpg`, data: await sceneJpeg(950 + i, 320, 240) });
-    for (let i = 0; i < files.length; i += 10) expect((await client.upload(uploadPath, files.slice(i, i + 10))).status).toBe(200);
-    await until(async () => (await states(setId)).QUEUED === files.length, 60_000, "the image pipeline to queue the photos");
-    await client.json("POST", `/api/teams/${client.teamId}/sets/${setId}/analysis`, { action: "start" });
-    const count = async (state: "ANALYZED" | "ANALYZING") => db().photo.count({ where: { setId, state } });
-    await until(async () => (await count("ANALYZED")) >= 3 && (await count("ANALYZING")) > 0, 60_000, "the analysis to be mid-run");
-
+    const { total, count, held } = await midRun("orphan", 950);
     const a = app!;
     const worker = childrenOf(a.child.pid!);
     expect(worker).toHaveLength(1);
@@ -399,9 +376,9 @@ describe("the app server SIGKILLed", () => {
     a.child.kill("SIGKILL");
     await exited(a);
     await until(async () => gone(worker[0]!), 15_000, "the orphaned worker to end");
-    expect(await db().photo.count({ where: { setId, OR: [{ state: "ANALYZING" }, { leaseOwner: { not: null } }] } })).toBe(0);
+    expect(await held()).toBe(0);
 
     await start();
-    await until(async () => (await count("ANALYZED")) === files.length, 90_000, "the restarted app to finish the analysis");
+    await until(async () => (await count("ANALYZED")) === total, 90_000, "the restarted app to finish the analysis");
   }, 180_000);
 });
