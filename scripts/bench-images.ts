@@ -13,9 +13,9 @@ import { parseArgs } from "node:util";
 import sharp from "sharp";
 import { processImage, renderPreview } from "@/lib/images";
 import { readExif } from "@/lib/images/exif";
-import { boxResizeGrey, dominantColors, laplacianVariance, meanBrightness, toGrey } from "@/lib/images/metrics";
+import { boxResizeGrey, dominantColors, focusSharpness, meanBrightness, toGrey } from "@/lib/images/metrics";
 import { PHASH_SIZE, phashFromGrey } from "@/lib/images/phash";
-import { METRICS_SIDE, THUMB_SIDE } from "@/lib/images/process";
+import { THUMB_SIDE } from "@/lib/images/process";
 import { configureSharp } from "@/lib/images/sharp";
 import { getEnv } from "@/lib/env";
 
@@ -179,16 +179,16 @@ async function stages(files: string[], side: number): Promise<void> {
           .toColourspace("srgb").removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true }));
       const raw = { width: d.info.width, height: d.info.height, channels: 3 as const };
       await step("analysis JPEG from raw", () => sharp(d.data, { raw }).jpeg({ quality: 85 }).toBuffer());
-      const mid = await step(`${METRICS_SIDE} px copy`, () =>
-        sharp(d.data, { raw }).resize({ ...inside(METRICS_SIDE), kernel: "linear" }).raw().toBuffer({ resolveWithObject: true }));
-      const m = { width: mid.info.width, height: mid.info.height, channels: 3 as const };
-      await step(`WebP thumbnail ${THUMB_SIDE} px`, () => sharp(mid.data, { raw: m }).resize(inside(THUMB_SIDE)).webp({ quality: 75, effort: 0 }).toBuffer());
-      await step("statistics (JS)", () => {
-        const grey = toGrey(mid.data, 3);
+      await step("sharpness (JS, tiles)", () => focusSharpness(d.data, raw.width, raw.height, 3));
+      const small = await step(`${THUMB_SIDE} px copy`, () =>
+        sharp(d.data, { raw }).resize({ ...inside(THUMB_SIDE), kernel: "linear" }).raw().toBuffer({ resolveWithObject: true }));
+      const m = { width: small.info.width, height: small.info.height, channels: 3 as const };
+      await step(`WebP thumbnail ${THUMB_SIDE} px`, () => sharp(small.data, { raw: m }).webp({ quality: 75, effort: 0 }).toBuffer());
+      await step("hash, brightness, colours (JS)", () => {
+        const grey = toGrey(small.data, 3);
         phashFromGrey(boxResizeGrey(grey, m.width, m.height, PHASH_SIZE, PHASH_SIZE));
-        laplacianVariance(grey, m.width, m.height);
         meanBrightness(grey);
-        dominantColors(mid.data, 3);
+        dominantColors(small.data, 3);
       });
     }
   }

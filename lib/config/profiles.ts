@@ -25,9 +25,9 @@ export const DEFAULTS: Settings = {
   fastTimeoutS: 30,
   enableFastMode: false,
   // Fast-mode thresholds (also used by the local provider to name problems).
-  // Laplacian variance of the 512 px grey copy (METRICS_SIDE in lib/images/process.ts);
-  // measured figures per blur radius are in docs/configuration.md.
-  minSharpness: 50,
+  // focusSharpness (lib/images/metrics.ts): Laplacian variance of the sharpest
+  // tiles at the analysis size; measured figures per blur radius are in docs/configuration.md.
+  minSharpness: 12,
   minBrightness: 0.08,
   maxBrightness: 0.95,
 };

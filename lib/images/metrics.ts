@@ -1,10 +1,13 @@
 // Cheap pixel statistics computed on small decoded buffers (never on the
 // full-size image): sharpness, brightness and dominant colours.
 
+/** Rec. 601 luma, rounded (0.299 R + 0.587 G + 0.114 B in 16-bit fixed point). */
+const luma = (r: number, g: number, b: number) => (r * 19595 + g * 38470 + b * 7471 + 32768) >> 16;
+
 /**
  * Variance of the 4-neighbour Laplacian of a grey image: high for crisp edges,
- * low for blur. Depends on the image size, so callers always pass the same
- * size (lib/images/process uses a 512 px longest side).
+ * low for blur. Depends on the image's scale, so callers measure at one scale
+ * (focusSharpness: tiles of the analysis-size image).
  */
 export function laplacianVariance(grey: Uint8Array, width: number, height: number): number {
   if (width < 3 || height < 3) return 0;
@@ -25,6 +28,39 @@ export function laplacianVariance(grey: Uint8Array, width: number, height: numbe
   return sumSq / n - mean * mean;
 }
 
+export const FOCUS_TILE = 64;
+const FOCUS_GRID = 4;
+
+/**
+ * The photo's sharpness: the Laplacian variance of FOCUS_GRID x FOCUS_GRID
+ * tiles (FOCUS_TILE px square) spread evenly over an RGB(A) image, averaged
+ * over the sharpest quarter of them. Read at the analysis size, where a blur
+ * of a pixel or two (what shows on a phone) still moves the figure, and from
+ * tiles so that costs ~65k pixels rather than the whole image. The sharpest
+ * quarter decides because a crisp subject on a soft background is a sharp
+ * photo; a shaken or misfocused photo is soft in every tile. An image too
+ * small for a tile is measured whole.
+ */
+export function focusSharpness(rgb: Uint8Array, width: number, height: number, channels: number): number {
+  const side = FOCUS_TILE + 2; // one pixel of border each side for the Laplacian
+  if (width < side || height < side) return laplacianVariance(toGrey(rgb, channels), width, height);
+  const tile = new Uint8Array(side * side);
+  const scores: number[] = [];
+  for (let gy = 0; gy < FOCUS_GRID; gy++) {
+    const y0 = Math.round(((height - side) * (gy + 0.5)) / FOCUS_GRID);
+    for (let gx = 0; gx < FOCUS_GRID; gx++) {
+      const x0 = Math.round(((width - side) * (gx + 0.5)) / FOCUS_GRID);
+      for (let y = 0; y < side; y++) {
+        let i = ((y0 + y) * width + x0) * channels;
+        for (let x = 0, o = y * side; x < side; x++, o++, i += channels) tile[o] = luma(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!);
+      }
+      scores.push(laplacianVariance(tile, side, side));
+    }
+  }
+  const sharpest = scores.sort((a, b) => b - a).slice(0, scores.length / 4);
+  return sharpest.reduce((sum, v) => sum + v, 0) / sharpest.length;
+}
+
 /** Mean luminance, 0 (black) .. 1 (white). */
 export function meanBrightness(grey: Uint8Array): number {
   if (grey.length === 0) return 0;
@@ -41,11 +77,11 @@ const COLOUR_SAMPLES = 65_536;
  * colour is the mean of its bin. Bins under 1% of the pixels are left out,
  * except the most common one, so a smooth gradient still yields a colour.
  * At most COLOUR_SAMPLES pixels, evenly spread, are binned: bins of 1% and up
- * come out the same, and binning every pixel of the 512 px copy cost more than
+ * come out the same, and binning every pixel of a 512 px copy cost more than
  * all the other statistics together.
  */
 export function dominantColors(rgb: Uint8Array, channels: number, max = 5): string[] {
-  // Typed arrays, not a Map of objects: this runs on every photo's 512 px copy.
+  // Typed arrays, not a Map of objects: this runs on every photo's thumbnail-size copy.
   const count = new Uint32Array(512);
   const sumR = new Uint32Array(512);
   const sumG = new Uint32Array(512);
@@ -101,8 +137,7 @@ export function boxResizeGrey(grey: Uint8Array, width: number, height: number, o
 export function toGrey(rgb: Uint8Array, channels: number): Uint8Array {
   const n = Math.floor(rgb.length / channels);
   const out = new Uint8Array(n);
-  for (let p = 0, i = 0; p < n; p++, i += channels) {
-    out[p] = (rgb[i]! * 299 + rgb[i + 1]! * 587 + rgb[i + 2]! * 114 + 500) / 1000;
-  }
+  for (let p = 0, i = 0; p < n; p++, i += channels) out[p] = luma(rgb[i]!, rgb[i + 1]!, rgb[i + 2]!);
   return out;
 }
+

@@ -1,7 +1,7 @@
 // The ~1440 px WebP preview, rendered on first request rather than at ingest:
 // on this hardware its decode + WebP encode cost more than the whole rest of
 // the pipeline, and most previews of a big set are never opened
-// (docs/decisions/ingest-lazy-preview.md).
+// (docs/decisions/006-ingest-one-decode-lazy-preview.md).
 import { storage } from "@/lib/storage";
 import { getEnv } from "@/lib/env";
 import { imageErrorFrom } from "./errors";

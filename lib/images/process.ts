@@ -1,18 +1,17 @@
 // One photo through the pipeline: decode ONCE (EXIF orientation applied, JPEG
-// shrink-on-load) to the analysis size; derive the analysis JPEG, thumbnail,
-// perceptual hash, sharpness, brightness and colours from that one small buffer.
+// shrink-on-load) to the analysis size; derive the analysis JPEG, sharpness,
+// and a thumbnail-size copy (WebP thumbnail, perceptual hash, brightness,
+// colours) from that one buffer.
 import type { Sharp } from "sharp";
 import { getEnv } from "@/lib/env";
 import { ImageError, TRUNCATED_REASON, imageErrorFrom, isUnexplained } from "./errors";
 import { readExif, type ExifFacts } from "./exif";
-import { boxResizeGrey, dominantColors, laplacianVariance, meanBrightness, toGrey } from "./metrics";
+import { boxResizeGrey, dominantColors, focusSharpness, meanBrightness, toGrey } from "./metrics";
 import { PHASH_SIZE, phashFromGrey } from "./phash";
 import { configureSharp } from "./sharp";
 import { inputEndsEarly } from "./truncation";
 
 export const THUMB_SIDE = 320;
-/** Sharpness is measured at this longest side, so values compare across photos. */
-export const METRICS_SIDE = 512;
 
 export interface ProcessOptions {
   analysisMaxSide?: number;
@@ -66,7 +65,7 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
   // 1/2, 1/4 or 1/8 scale decode when the reduction allows it, so full-size
   // pixels never exist in memory. Everything else comes from this buffer. The
   // 1440 px preview is not made here (see renderPreview and
-  // docs/decisions/ingest-lazy-preview.md): it cost more than the decode itself.
+  // docs/decisions/006-ingest-one-decode-lazy-preview.md): it cost more than the decode itself.
   let decoded: { data: Buffer; info: { width: number; height: number; channels: number } };
   const exifPromise = readExif(input);
   try {
@@ -82,32 +81,32 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
 
   const raw = { width: decoded.info.width, height: decoded.info.height, channels: decoded.info.channels as 3 };
   const inside = (side: number) => ({ width: side, height: side, fit: "inside" as const, withoutEnlargement: true });
-  // One 512 px RGB copy for everything small: the thumbnail is made from it,
-  // and sharpness (blur shows better at 512 than at thumbnail size), brightness,
-  // colours and the hash read its grey version in plain JS.
-  const [analysisJpeg, mid, exif] = await Promise.all([
-    sharp(decoded.data, { raw }).jpeg({ quality: 85 }).toBuffer(),
-    // Linear is enough for measuring and is cheaper than the default Lanczos.
-    sharp(decoded.data, { raw }).resize({ ...inside(METRICS_SIDE), kernel: "linear" }).raw().toBuffer({ resolveWithObject: true }),
-    exifPromise,
-  ]);
-  const m = { width: mid.info.width, height: mid.info.height, channels: mid.info.channels as 3 };
-  // The thumbnail encodes on libvips' thread while the measurements run here.
-  const thumbnail = sharp(mid.data, { raw: m }).resize(inside(THUMB_SIDE)).webp({ quality: 75, effort: 0 }).toBuffer();
-  const grey = toGrey(mid.data, m.channels);
+  // libvips encodes the analysis JPEG and makes the thumbnail-size copy on its
+  // threads while this one reads sharpness off the full analysis-size pixels.
+  const analysisJpeg = awaitedLater(sharp(decoded.data, { raw }).jpeg({ quality: 85 }).toBuffer());
+  // Linear is enough at this reduction (the kernel widens with the factor) and cheaper than Lanczos.
+  const small = sharp(decoded.data, { raw }).resize({ ...inside(THUMB_SIDE), kernel: "linear" }).raw().toBuffer({ resolveWithObject: true });
+  const sharpness = focusSharpness(decoded.data, raw.width, raw.height, raw.channels);
+  const { data: pixels, info } = await small;
+  const s = { width: info.width, height: info.height, channels: info.channels as 3 };
+  // The WebP encodes on libvips' thread while the thumbnail-size statistics run here.
+  const thumbnail = awaitedLater(sharp(pixels, { raw: s }).webp({ quality: 75, effort: 0 }).toBuffer());
+  // Hash, brightness and colours describe the whole picture, which 320 px shows as well as 1024.
+  const grey = toGrey(pixels, s.channels);
   const measured = {
-    phash: phashFromGrey(boxResizeGrey(grey, m.width, m.height, PHASH_SIZE, PHASH_SIZE)),
-    sharpness: laplacianVariance(grey, m.width, m.height),
+    phash: phashFromGrey(boxResizeGrey(grey, s.width, s.height, PHASH_SIZE, PHASH_SIZE)),
+    sharpness,
     brightness: meanBrightness(grey),
-    dominantColors: dominantColors(mid.data, m.channels),
+    dominantColors: dominantColors(pixels, s.channels),
   };
+  const [jpeg, webp, exif] = await Promise.all([analysisJpeg, thumbnail, exifPromise]);
   return {
     format: meta.format === "heif" ? "avif" : meta.format,
     width,
     height,
     aspect: width / height,
-    analysisJpeg,
-    thumbnailWebp: await thumbnail,
+    analysisJpeg: jpeg,
+    thumbnailWebp: webp,
     ...measured,
     exif,
   };
@@ -117,6 +116,12 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
 async function decodeFailure(err: unknown, format: string, input: Buffer | string): Promise<ImageError> {
   if (isUnexplained(err) && (await inputEndsEarly(format, input))) return new ImageError(TRUNCATED_REASON);
   return imageErrorFrom(err);
+}
+
+/** A promise awaited after other work: if that work throws first, its rejection must not crash the process as unhandled. */
+function awaitedLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 const mp = (pixels: number) => (pixels / 1e6).toFixed(1);

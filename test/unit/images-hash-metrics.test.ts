@@ -1,7 +1,7 @@
 // The pure parts: Hamming distance, the DCT hash, and the pixel statistics.
 import { describe, expect, it } from "vitest";
 import { hammingDistance } from "@/lib/images";
-import { boxResizeGrey, dominantColors, laplacianVariance, meanBrightness } from "@/lib/images/metrics";
+import { boxResizeGrey, dominantColors, focusSharpness, laplacianVariance, meanBrightness, toGrey } from "@/lib/images/metrics";
 import { PHASH_SIZE, phashFromGrey } from "@/lib/images/phash";
 
 const N = PHASH_SIZE;
@@ -59,6 +59,68 @@ describe("pixel statistics", () => {
     const rows = (rgb: number[], n: number) => Array.from({ length: n * 512 }, () => rgb).flat();
     const rgb = Uint8Array.from([...rows([250, 10, 10], 300), ...rows([10, 10, 250], 74), ...rows([10, 250, 10], 8), ...rows([250, 250, 250], 2)]);
     expect(dominantColors(rgb, 3)).toEqual(["#fa0a0a", "#0a0afa", "#0afa0a"]);
+  });
+});
+
+describe("focusSharpness", () => {
+  // An analysis-size RGB picture: fine texture (a pixel-level pattern, like
+  // foliage or fabric) where `crisp(x, y)` says so, flat grey elsewhere.
+  const W = 1024;
+  const H = 768;
+  const texture = (x: number, y: number) => ((x * 73 + y * 151 + ((x * y) % 97) * 13) % 256);
+  const picture = (crisp: (x: number, y: number) => boolean) => {
+    const rgb = new Uint8Array(W * H * 3);
+    for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) rgb.fill(crisp(x, y) ? texture(x, y) : 128, (y * W + x) * 3, (y * W + x) * 3 + 3);
+    return rgb;
+  };
+  /** A 3x3 box blur, applied `times` times (about a 1 px Gaussian each). */
+  const blurred = (rgb: Uint8Array, times: number) => {
+    let src = rgb;
+    for (let t = 0; t < times; t++) {
+      const out = new Uint8Array(src.length);
+      for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        let n = 0;
+        for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          const yy = y + dy;
+          if (xx < 0 || xx >= W || yy < 0 || yy >= H) continue;
+          sum += src[(yy * W + xx) * 3 + c]!;
+          n++;
+        }
+        out[(y * W + x) * 3 + c] = Math.round(sum / n);
+      }
+      src = out;
+    }
+    return src;
+  };
+  const sharp = picture(() => true);
+
+  it("falls with blur and is zero for a flat picture", () => {
+    const s0 = focusSharpness(sharp, W, H, 3);
+    const s1 = focusSharpness(blurred(sharp, 1), W, H, 3);
+    const s3 = focusSharpness(blurred(sharp, 3), W, H, 3);
+    expect(s1).toBeLessThan(s0 / 2);
+    expect(s3).toBeLessThan(s1 / 2);
+    expect(focusSharpness(picture(() => false), W, H, 3)).toBe(0);
+  });
+  it("counts a crisp subject on a soft background as sharp: the sharpest tiles decide", () => {
+    const subject = picture((x) => x < W / 2); // left half detailed, right half flat
+    expect(focusSharpness(subject, W, H, 3)).toBeGreaterThan(0.9 * focusSharpness(sharp, W, H, 3));
+    // A small crisp corner (under a quarter of the tiles) does not make the photo sharp.
+    const corner = picture((x, y) => x < W / 8 && y < H / 8);
+    expect(focusSharpness(corner, W, H, 3)).toBeLessThan(focusSharpness(sharp, W, H, 3) / 2);
+  });
+  it("measures a picture smaller than a tile whole, with an alpha channel skipped", () => {
+    const w = 40;
+    const h = 30;
+    const rgba = new Uint8Array(w * h * 4);
+    for (let i = 0; i < w * h; i++) {
+      rgba.fill(texture(i % w, Math.floor(i / w)), i * 4, i * 4 + 3);
+      rgba[i * 4 + 3] = 255;
+    }
+    expect(focusSharpness(rgba, w, h, 4)).toBe(laplacianVariance(toGrey(rgba, 4), w, h));
+    expect(focusSharpness(rgba, w, h, 4)).toBeGreaterThan(1000);
   });
 });
 
