@@ -1,10 +1,11 @@
 // An Instagram-ready JPEG from a stored original: auto-oriented (the crop boxes
 // are relative to the oriented image), cropped to exactly the ratio around the
-// suggested box, 1080 px wide, sRGB, metadata stripped (no GPS leaks), and at
-// most 8 MB (Instagram's limit) by lowering the quality if ever needed.
+// suggested box, 1080 px wide (narrower crops keep their own width, at least
+// 320 px), sRGB, metadata stripped (no GPS leaks), and at most 8 MB
+// (Instagram's limit) by lowering the quality if ever needed.
 import { configureSharp } from "@/lib/images/sharp";
 import type { CropBox, InstagramRatio } from "@/lib/llama/types";
-import { exactCrop, OUTPUT_SIZE } from "@/lib/organize/crops";
+import { exactCrop, outputSize } from "@/lib/organize/crops";
 
 export const MAX_UPLOAD_BYTES = 8 * 1024 * 1024;
 const QUALITIES = [90, 82, 74, 66, 58, 50];
@@ -21,7 +22,7 @@ export async function renderInstagramJpeg(
   const meta = await sharp(original).metadata();
   const { width: w, height: h } = meta.autoOrient;
   const rect = exactCrop(box, ratio, w, h);
-  const size = OUTPUT_SIZE[ratio];
+  const size = outputSize(ratio, rect.width);
   // One pipeline from the original straight to the JPEG. A 1080 px JPEG is far
   // under the limit at the first quality, so the others are almost never
   // tried; holding a decoded raw copy to re-encode from (4.4 MB per 4:5 photo)

@@ -14,6 +14,20 @@ export const OUTPUT_SIZE: Record<InstagramRatio, { width: number; height: number
   "1.91:1": { width: 1080, height: 566 },
 };
 
+/** Instagram enlarges anything narrower; it shrinks anything wider than OUTPUT_SIZE. */
+export const MIN_OUTPUT_WIDTH = 320;
+
+/**
+ * The export size of a crop `cropWidth` px wide: 1080 px wide when the crop
+ * has the pixels, else the crop's own width (enlarging adds bytes, not
+ * detail), but never under Instagram's 320 px minimum.
+ */
+export function outputSize(ratio: InstagramRatio, cropWidth: number): { width: number; height: number } {
+  const full = OUTPUT_SIZE[ratio];
+  const width = Math.max(MIN_OUTPUT_WIDTH, Math.min(full.width, Math.round(cropWidth)));
+  return { width, height: Math.round((width * full.height) / full.width) };
+}
+
 /** The profile grid shows each post as a 3:4 tile. */
 export const GRID_TILE_RATIO = 3 / 4;
 

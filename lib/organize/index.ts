@@ -5,7 +5,7 @@ export { effectiveText, normalizeHashtags, type EffectiveText, type PhotoEdits }
 export { suggestKeeper, photoScore, type KeeperCandidate } from "./keeper";
 export { compareByScore } from "./best";
 export { suggestCarousel, CAROUSEL_MAX, type CarouselCandidate } from "./carousel";
-export { exactCrop, relativeCrop, gridObjectPosition, RATIO_VALUE, OUTPUT_SIZE, GRID_TILE_RATIO, type PixelRect } from "./crops";
+export { exactCrop, relativeCrop, gridObjectPosition, RATIO_VALUE, OUTPUT_SIZE, outputSize, GRID_TILE_RATIO, type PixelRect } from "./crops";
 export {
   refreshSetOrganization,
   refreshIfAnalysedChanged,

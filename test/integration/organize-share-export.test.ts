@@ -105,7 +105,7 @@ describe("share links", () => {
 });
 
 describe("export to a directory", () => {
-  it("writes a folder per album with 1080-wide JPEGs, XMP sidecars, CSV and JSON", async () => {
+  it("writes a folder per album with Instagram-sized JPEGs, XMP sidecars, CSV and JSON", async () => {
     const f = await fixture();
     await f.photo("food", 8, "pasta");
     await f.photo("food", 6, "pizza");
@@ -119,7 +119,7 @@ describe("export to a directory", () => {
     ]);
     expect(r.files).toBe(8 + 6 + 4); // Best picks (3 photos), Food (2), Travel (1)
     const meta = await sharp(path.join(out, "Food", "001-pasta.jpg")).metadata();
-    expect([meta.width, meta.height]).toEqual([1080, 1350]);
+    expect([meta.width, meta.height]).toEqual([384, 480]); // the 640x480 photo's 4:5 crop, not enlarged to 1080
     const xmp = await readFile(path.join(out, "Food", "001-pasta.xmp"), "utf8");
     expect(xmp).toContain("Caption, &quot;pasta&quot;");
     expect(xmp).toMatch(/<dc:subject>[\s\S]*<rdf:li>one<\/rdf:li>[\s\S]*<rdf:li>tag1<\/rdf:li>/);

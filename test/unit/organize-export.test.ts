@@ -27,7 +27,7 @@ async function meanRgb(jpeg: Buffer): Promise<number[]> {
 
 describe("renderInstagramJpeg", () => {
   it("crops to the box at exactly 1080 px wide for each ratio", async () => {
-    const src = await twoColour(800, 600);
+    const src = await twoColour(2400, 1800);
     const right = { x: 0.55, y: 0, width: 0.45, height: 1 };
     for (const [ratio, w, h] of [["4:5", 1080, 1350], ["1:1", 1080, 1080], ["1.91:1", 1080, 566]] as const) {
       const out = await renderInstagramJpeg(src, right, ratio);
@@ -41,6 +41,15 @@ describe("renderInstagramJpeg", () => {
     const [r2, , b2] = await meanRgb(await renderInstagramJpeg(src, { x: 0, y: 0, width: 0.4, height: 1 }, "4:5"));
     expect(r2).toBeGreaterThan(200);
     expect(b2).toBeLessThan(60);
+  });
+  it("keeps a narrower crop's own width instead of enlarging it, down to Instagram's 320 px minimum", async () => {
+    const small = await twoColour(800, 600);
+    for (const [ratio, w, h] of [["4:5", 480, 600], ["1:1", 600, 600], ["1.91:1", 800, 419]] as const) {
+      const meta = await sharp(await renderInstagramJpeg(small, null, ratio)).metadata();
+      expect([meta.width, meta.height]).toEqual([w, h]);
+    }
+    const tiny = await sharp(await renderInstagramJpeg(await twoColour(200, 150), null, "4:5")).metadata();
+    expect([tiny.width, tiny.height]).toEqual([320, 400]);
   });
   it("applies the EXIF orientation before cropping (boxes are relative to the upright image)", async () => {
     // Stored 800x600 with orientation 6 (rotate 90° clockwise): upright it is 600x800, red on top.

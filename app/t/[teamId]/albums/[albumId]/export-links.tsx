@@ -3,9 +3,9 @@
 import { useState } from "react";
 
 const RATIOS = [
-  { value: "4:5", label: "4:5 portrait (1080×1350)" },
-  { value: "1:1", label: "1:1 square (1080×1080)" },
-  { value: "1.91:1", label: "1.91:1 landscape (1080×566)" },
+  { value: "4:5", label: "4:5 portrait (up to 1080×1350)" },
+  { value: "1:1", label: "1:1 square (up to 1080×1080)" },
+  { value: "1.91:1", label: "1.91:1 landscape (up to 1080×566)" },
 ];
 
 export function ExportLinks({ href, label = "Download ZIP" }: { href: string; label?: string }) {
