@@ -4,8 +4,9 @@
 // (docs/decisions/006-ingest-one-decode-lazy-preview.md).
 import { storage } from "@/lib/storage";
 import { getEnv } from "@/lib/env";
-import { imageErrorFrom } from "./errors";
 import { configureSharp } from "./sharp";
+import { SNIFF_BYTES, sniffImageType } from "./sniff";
+import { decodeFailure } from "./truncation";
 
 export const PREVIEW_SIDE = 1440;
 
@@ -19,7 +20,8 @@ export async function renderPreview(original: Buffer | string): Promise<Buffer> 
       .webp({ quality: 80, effort: 1 })
       .toBuffer();
   } catch (err) {
-    throw imageErrorFrom(err);
+    const format = Buffer.isBuffer(original) ? sniffImageType(original.subarray(0, SNIFF_BYTES)) : null;
+    throw await decodeFailure(err, format, original);
   }
 }
 

@@ -4,12 +4,12 @@
 // colours) from that one buffer.
 import type { Sharp } from "sharp";
 import { getEnv } from "@/lib/env";
-import { ImageError, TRUNCATED_REASON, imageErrorFrom, isUnexplained } from "./errors";
+import { ImageError, imageErrorFrom } from "./errors";
 import { readExif, type ExifFacts } from "./exif";
 import { boxResizeGrey, dominantColors, focusSharpness, meanBrightness, toGrey } from "./metrics";
 import { PHASH_SIZE, phashFromGrey } from "./phash";
 import { configureSharp } from "./sharp";
-import { inputEndsEarly } from "./truncation";
+import { decodeFailure } from "./truncation";
 
 export const THUMB_SIDE = 320;
 
@@ -110,12 +110,6 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
     ...measured,
     exif,
   };
-}
-
-/** The decoder's reason; when libvips lost it, the file's own end marker says whether it was cut short. */
-async function decodeFailure(err: unknown, format: string, input: Buffer | string): Promise<ImageError> {
-  if (isUnexplained(err) && (await inputEndsEarly(format, input))) return new ImageError(TRUNCATED_REASON);
-  return imageErrorFrom(err);
 }
 
 /** A promise awaited after other work: if that work throws first, its rejection must not crash the process as unhandled. */

@@ -3,6 +3,7 @@
 // its error text and sharp reports "Unknown error" (measured: 1 in 4 truncated
 // JPEGs with four decodes in flight), so the file itself is asked instead.
 import { open } from "node:fs/promises";
+import { ImageError, TRUNCATED_REASON, imageErrorFrom, isUnexplained } from "./errors";
 
 const TAIL_BYTES = 16;
 const PNG_IEND = Buffer.from([0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82]);
@@ -45,4 +46,10 @@ export async function inputEndsEarly(format: string, input: Buffer | string): Pr
   } finally {
     await file.close();
   }
+}
+
+/** The decoder's reason; when libvips lost it, the file's own end marker says whether it was cut short. */
+export async function decodeFailure(err: unknown, format: string | null, input: Buffer | string): Promise<ImageError> {
+  if (format && isUnexplained(err) && (await inputEndsEarly(format, input))) return new ImageError(TRUNCATED_REASON);
+  return imageErrorFrom(err);
 }

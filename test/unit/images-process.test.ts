@@ -139,6 +139,17 @@ describe("renderPreview", () => {
     const m = await sharp(await renderPreview(jpeg)).metadata();
     expect([m.format, m.width, m.height]).toEqual(["webp", 960, 1440]);
   });
+
+  it("names a truncated original as truncated, also with renders in flight that lose libvips' message", async () => {
+    const jpeg = await sceneJpeg(17, 1600, 1200);
+    const cut = jpeg.subarray(0, Math.floor(jpeg.length / 2));
+    const reasons = new Set<string>();
+    for (let round = 0; round < 10; round++) {
+      const settled = await Promise.allSettled([renderPreview(jpeg), renderPreview(cut), renderPreview(jpeg), renderPreview(cut)]);
+      for (const s of settled) reasons.add(s.status === "fulfilled" ? "ok" : (s.reason as Error).message);
+    }
+    expect([...reasons].sort()).toEqual(["The image file is truncated (incomplete copy or download).", "ok"]);
+  });
 });
 
 function withPngSize(png: Buffer, width: number, height: number): Buffer {
