@@ -108,14 +108,8 @@ describe("processImage", () => {
   it("names truncation even when libvips loses its message under concurrent decodes", async () => {
     // With four decodes in flight sharp said "Unknown error" for ~1 in 4 cut
     // JPEGs (CI saw it); 40 cut decodes would almost surely hit one.
-    const jpeg = await sceneJpeg(16);
-    const cut = jpeg.subarray(0, Math.floor(jpeg.length / 2));
-    const reasons = new Set<string>();
-    for (let round = 0; round < 20; round++) {
-      const settled = await Promise.allSettled([processImage(jpeg), processImage(cut), processImage(jpeg), processImage(cut)]);
-      for (const s of settled) reasons.add(s.status === "fulfilled" ? "ok" : (s.reason as Error).message);
-    }
-    expect([...reasons].sort()).toEqual(["The image file is truncated (incomplete copy or download).", "ok"]);
+    const reasons = await outcomesWithCutCopiesInFlight((b) => processImage(b), await sceneJpeg(16), 20);
+    expect(reasons).toEqual(["The image file is truncated (incomplete copy or download).", "ok"]);
   });
 
   it("refuses bytes that are not an image", async () => {
@@ -141,16 +135,25 @@ describe("renderPreview", () => {
   });
 
   it("names a truncated original as truncated, also with renders in flight that lose libvips' message", async () => {
-    const jpeg = await sceneJpeg(17, 1600, 1200);
-    const cut = jpeg.subarray(0, Math.floor(jpeg.length / 2));
-    const reasons = new Set<string>();
-    for (let round = 0; round < 10; round++) {
-      const settled = await Promise.allSettled([renderPreview(jpeg), renderPreview(cut), renderPreview(jpeg), renderPreview(cut)]);
-      for (const s of settled) reasons.add(s.status === "fulfilled" ? "ok" : (s.reason as Error).message);
-    }
-    expect([...reasons].sort()).toEqual(["The image file is truncated (incomplete copy or download).", "ok"]);
+    const reasons = await outcomesWithCutCopiesInFlight(renderPreview, await sceneJpeg(17), 50);
+    expect(reasons).toEqual(["The image file is truncated (incomplete copy or download).", "ok"]);
   });
 });
+
+/**
+ * Runs `decode` on a JPEG and on its first half, four at a time (whole, cut,
+ * whole, cut) for `rounds` rounds; returns the distinct outcomes, sorted:
+ * "ok" or the error's message.
+ */
+async function outcomesWithCutCopiesInFlight(decode: (b: Buffer) => Promise<unknown>, jpeg: Buffer, rounds: number): Promise<string[]> {
+  const cut = jpeg.subarray(0, Math.floor(jpeg.length / 2));
+  const outcomes = new Set<string>();
+  for (let round = 0; round < rounds; round++) {
+    const settled = await Promise.allSettled([decode(jpeg), decode(cut), decode(jpeg), decode(cut)]);
+    for (const s of settled) outcomes.add(s.status === "fulfilled" ? "ok" : (s.reason as Error).message);
+  }
+  return [...outcomes].sort();
+}
 
 function withPngSize(png: Buffer, width: number, height: number): Buffer {
   const out = Buffer.from(png);
