@@ -14,6 +14,7 @@ import { storage } from "@/lib/storage";
 import { groupNearDuplicates } from "./duplicates";
 import { ImageError } from "./errors";
 import { processImage } from "./process";
+import { createSharpnessRemeasure } from "./remeasure";
 import { waitForUpload } from "./wake";
 
 export { ingestFile, type IngestInput, type IngestResult } from "./ingest";
@@ -179,17 +180,20 @@ export async function processPendingPhotos(opts: { setId?: string; limit?: numbe
  * The in-server background worker: one lane per core, each taking the next
  * photo as soon as it is free and waiting for an upload (or the next poll)
  * when there is none. Lanes never wait for each other, so one slow or stuck
- * photo holds one lane, not the pipeline. The returned function stops the
- * lanes and waits for the photos in hand.
+ * photo holds one lane, not the pipeline. A lane with no upload to handle
+ * re-measures old-scale sharpness first (remeasure.ts), one photo between
+ * looks at the queue. The returned function stops the lanes and waits for the
+ * photos in hand.
  */
 export function startImageWorker(): () => Promise<void> {
   const stop = new AbortController();
   const owner = newOwner();
   const leaseMs = getEnv().IMAGE_LEASE_MS;
+  const remeasure = createSharpnessRemeasure();
   const lane = async (): Promise<void> => {
     while (!stop.signal.aborted) {
       try {
-        if ((await step(owner, undefined, leaseMs)) === "idle") await waitForUpload(POLL_MS, stop.signal);
+        if ((await step(owner, undefined, leaseMs)) === "idle" && !(await remeasure.next())) await waitForUpload(POLL_MS, stop.signal);
       } catch (err) {
         console.error("[images] worker lane failed; retrying", err);
         await waitForUpload(POLL_MS, stop.signal);

@@ -1,0 +1,82 @@
+// Sharpness moved to a new scale (docs/decisions/010). The migration that came
+// with it cleared the values measured on the old scale, since the two cannot be
+// compared or converted; this re-measures them from the stored originals with
+// the pipeline's own code, one content at a time, when the image worker has no
+// upload to handle. Nothing else leaves a prepared photo without sharpness, so
+// one pass over the table (in id order, on the primary key) is the whole job
+// for the life of the process.
+import { db } from "@/lib/db";
+import { storage } from "@/lib/storage";
+import { processImage } from "./process";
+
+export interface SharpnessRemeasure {
+  /** Re-measures one content (every photo of it); false when nothing is left. */
+  next(): Promise<boolean>;
+}
+
+export function createSharpnessRemeasure(opts: { setId?: string } = {}): SharpnessRemeasure {
+  let cursor = "";
+  let done = false;
+  let measured = 0;
+  let unreadable = 0;
+  // Lanes call next() concurrently; taking the next photo is serialised so no two measure the same one.
+  let taking: Promise<unknown> = Promise.resolve();
+  const take = (): Promise<{ id: string; contentHash: string } | undefined> => {
+    const t = taking.then(async () => {
+      if (done) return undefined;
+      const photo = await nextWithoutSharpness(cursor, opts.setId);
+      if (!photo) {
+        done = true;
+        if (measured + unreadable > 0) {
+          console.log(`[images] re-measured the sharpness of ${measured} photo content(s) on the new scale; ${unreadable} could not be read and keep none`);
+        }
+        return undefined;
+      }
+      cursor = photo.id;
+      return photo;
+    });
+    taking = t.catch(() => undefined);
+    return t;
+  };
+  return {
+    async next() {
+      const photo = await take();
+      if (!photo) return false;
+      let input: Buffer;
+      try {
+        input = await storage().get(photo.contentHash, "original");
+      } catch {
+        unreadable++;
+        return true;
+      }
+      let sharpness: number;
+      try {
+        ({ sharpness } = await processImage(input));
+      } catch {
+        unreadable++;
+        return true;
+      }
+      try {
+        await db().$executeRaw`
+          UPDATE "Photo" SET sharpness = ${sharpness}
+           WHERE "contentHash" = ${photo.contentHash} AND sharpness IS NULL AND width IS NOT NULL`;
+      } catch (err) {
+        cursor = ""; // the database failed, not the photo: the pass starts over and takes it again
+        throw err;
+      }
+      measured++;
+      return true;
+    },
+  };
+}
+
+async function nextWithoutSharpness(after: string, setId: string | undefined): Promise<{ id: string; contentHash: string } | undefined> {
+  // Prepared photos only: width is set once the pipeline has read the image.
+  const rows = await db().$queryRaw<{ id: string; contentHash: string }[]>`
+    SELECT id, "contentHash" FROM "Photo"
+     WHERE id > ${after} AND sharpness IS NULL AND width IS NOT NULL AND state NOT IN ('UPLOADED', 'PROCESSING')
+       AND (${setId ?? null}::text IS NULL OR "setId" = ${setId ?? null})
+     ORDER BY id
+     LIMIT 1`;
+  return rows[0];
+}
