@@ -2,9 +2,8 @@
 // limiter restart and expire when unused (and a limiter started after expiry
 // works), and two `npm run worker` processes together stay under the
 // provider's limit: no 429s, nothing over the limit by the server's own audit.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import path from "node:path";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSharedBudget, sharedBucketParams } from "@/lib/analysis";
@@ -12,6 +11,7 @@ import { db, ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
 import { seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
+import { oneByOneLlamaEnv, spawnWorker } from "@/test/helpers/faults-worker";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,26 +78,13 @@ describe("two worker processes", () => {
 
   function startWorker(setId: string): ChildProcess {
     const env = getEnv();
-    const child = spawn(path.resolve("node_modules/.bin/tsx"), ["lib/cli/worker.ts", "--set-id", setId], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: "test",
-        DATABASE_URL: env.DATABASE_URL,
-        DATA_DIR: env.dataDir,
-        REDIS_URL,
-        AI_PROVIDER: "llama",
-        LLAMA_API_KEY: "k",
-        LLAMA_API_BASE_URL: server.url,
-        LLAMA_MAX_RPM: String(RPM),
-        BATCH_SIZE: "1",
-        LLAMA_OPTIMAL_BATCH_SIZE: "1",
-        PARALLEL_WORKERS: "32",
-        LLAMA_MAX_CONCURRENT: "32",
-        BATCH_DELAY: "0",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    const child = spawnWorker(["--set-id", setId], {
+      DATABASE_URL: env.DATABASE_URL,
+      DATA_DIR: env.dataDir,
+      REDIS_URL,
+      ...oneByOneLlamaEnv(server.url, 32),
+      LLAMA_MAX_RPM: String(RPM),
     });
-    child.stderr?.on("data", (d: Buffer) => process.stderr.write(`[worker] ${d.toString()}`));
     children.push(child);
     return child;
   }

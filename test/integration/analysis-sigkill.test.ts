@@ -3,13 +3,15 @@
 // exactly once (one cache row each), no photo that was finished before the
 // kill is sent again, and only photos in flight at the kill may be sent twice.
 // What was sent is counted by a recording proxy outside the worker.
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db, ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
 import { contentHashFor, seedQueuedSet, smallJpeg, storeAnalysisImages } from "@/test/bench/seed";
 import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/bench/recording-proxy";
+import { until } from "@/test/helpers/faults-wait";
+import { connectionsGone, oneByOneLlamaEnv, spawnWorker, taggedDatabaseUrl } from "@/test/helpers/faults-worker";
 
 const N = 200;
 const IN_FLIGHT = 8;
@@ -32,39 +34,14 @@ afterAll(async () => {
 
 function startWorker(setId: string): ChildProcess {
   const env = getEnv();
-  const url = new URL(env.DATABASE_URL!);
-  url.searchParams.set("application_name", WORKER_APP); // so the test can see its connections end
-  // One process (node --import tsx): the tsx CLI runs the script in a child node
-  // process, so a SIGKILL to the tsx pid would leave the real worker running.
-  const child = spawn(process.execPath, ["--import", "tsx", "lib/cli/worker.ts", "--set-id", setId], {
-    env: {
-      PATH: process.env.PATH,
-      NODE_ENV: "test",
-      DATABASE_URL: url.toString(),
-      DATA_DIR: env.dataDir,
-      AI_PROVIDER: "llama",
-      LLAMA_API_KEY: "k",
-      LLAMA_API_BASE_URL: proxy.url,
-      BATCH_SIZE: "1",
-      LLAMA_OPTIMAL_BATCH_SIZE: "1",
-      PARALLEL_WORKERS: String(IN_FLIGHT),
-      LLAMA_MAX_CONCURRENT: String(IN_FLIGHT),
-      BATCH_DELAY: "0",
-      ANALYSIS_LEASE_MS: "2000",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+  const child = spawnWorker(["--set-id", setId], {
+    DATABASE_URL: taggedDatabaseUrl(env.DATABASE_URL!, WORKER_APP),
+    DATA_DIR: env.dataDir,
+    ...oneByOneLlamaEnv(proxy.url, IN_FLIGHT),
+    ANALYSIS_LEASE_MS: "2000",
   });
-  child.stderr?.on("data", (d: Buffer) => process.stderr.write(`[worker] ${d.toString()}`));
   children.push(child);
   return child;
-}
-
-async function until(cond: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error("timed out waiting");
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 it("SIGKILL mid-run: after a restart every photo is analysed once and nothing finished is re-sent", async () => {
@@ -72,18 +49,15 @@ it("SIGKILL mid-run: after a restart every photo is analysed once and nothing fi
   const analyzed = () => db().photo.count({ where: { setId: s.setId, state: "ANALYZED" } });
 
   const first = startWorker(s.setId);
-  await until(async () => (await analyzed()) >= N / 3, 60_000);
+  await until(async () => (await analyzed()) >= N / 3, 60_000, "a third of the photos analysed");
   first.kill("SIGKILL");
   await new Promise((r) => first.once("exit", r));
 
   // Read the state at the kill only once nothing of the dead worker can still land: a query
   // it sent just before dying still commits, and a request it wrote is counted by the proxy
   // only when the proxy has read it.
-  await until(async () => (await proxy.openConnections()) === 0, 30_000);
-  await until(
-    async () => (await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${WORKER_APP}`)[0]!.n === 0,
-    30_000,
-  );
+  await until(async () => (await proxy.openConnections()) === 0, 30_000, "the dead worker's requests to be read");
+  await connectionsGone(WORKER_APP);
   const doneAtKill = await db().photo.findMany({ where: { setId: s.setId, state: "ANALYZED" }, select: { contentHash: true } });
   expect(doneAtKill.length).toBeLessThan(N);
   // The writer stores answers before photo states: an answer cached at the kill is never asked again.
@@ -93,7 +67,7 @@ it("SIGKILL mid-run: after a restart every photo is analysed once and nothing fi
   const sentAtKill = new Map(proxy.sent);
 
   const second = startWorker(s.setId);
-  await until(async () => (await analyzed()) === N, 60_000);
+  await until(async () => (await analyzed()) === N, 60_000, "every photo analysed");
   second.kill("SIGTERM");
   await new Promise((r) => second.once("exit", r));
 

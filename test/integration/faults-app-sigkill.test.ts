@@ -38,6 +38,7 @@ import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/b
 import { AppClient, type UploadFile } from "@/test/helpers/app-client";
 import { startApp, type AppProcess } from "@/test/helpers/app-process";
 import { until } from "@/test/helpers/faults-wait";
+import { oneByOneLlamaEnv } from "@/test/helpers/faults-worker";
 import { sceneJpeg } from "@/test/helpers/images";
 import { createDatabase, dropDatabase } from "@/test/helpers/pg";
 import { childrenOf, gone } from "@/test/helpers/proc";
@@ -89,14 +90,7 @@ describe("the app server SIGKILLed", () => {
         NEXTAUTH_SECRET: "kill-test-secret-0123456789abcdef",
         IMAGE_LEASE_MS: String(LEASE_MS),
         ANALYSIS_LEASE_MS: String(LEASE_MS),
-        AI_PROVIDER: "llama",
-        LLAMA_API_KEY: "k",
-        LLAMA_API_BASE_URL: proxy.url,
-        BATCH_SIZE: "1",
-        LLAMA_OPTIMAL_BATCH_SIZE: "1",
-        PARALLEL_WORKERS: String(IN_FLIGHT),
-        LLAMA_MAX_CONCURRENT: String(IN_FLIGHT),
-        BATCH_DELAY: "0",
+        ...oneByOneLlamaEnv(proxy.url, IN_FLIGHT),
         ENABLE_FAST_MODE: "0",
       },
       port,

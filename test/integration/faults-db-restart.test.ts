@@ -15,7 +15,7 @@ import { contentHashFor, seedQueuedSet, smallJpeg, storeAnalysisImages } from "@
 import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/bench/recording-proxy";
 import { havePgBinaries, startPgCluster, type PgCluster } from "@/test/helpers/faults-pg-cluster";
 import { until } from "@/test/helpers/faults-wait";
-import { spawnWorker } from "@/test/helpers/faults-worker";
+import { oneByOneLlamaEnv, spawnWorker } from "@/test/helpers/faults-worker";
 
 const N = 200;
 const IN_FLIGHT = 8;
@@ -54,14 +54,7 @@ describe.skipIf(!havePgBinaries)("PostgreSQL restart mid-run", () => {
     const child = spawnWorker(["--set-id", setId], {
       DATABASE_URL: env.DATABASE_URL,
       DATA_DIR: env.dataDir,
-      AI_PROVIDER: "llama",
-      LLAMA_API_KEY: "k",
-      LLAMA_API_BASE_URL: proxy.url,
-      BATCH_SIZE: "1",
-      LLAMA_OPTIMAL_BATCH_SIZE: "1",
-      PARALLEL_WORKERS: String(IN_FLIGHT),
-      LLAMA_MAX_CONCURRENT: String(IN_FLIGHT),
-      BATCH_DELAY: "0",
+      ...oneByOneLlamaEnv(proxy.url, IN_FLIGHT),
       ANALYSIS_LEASE_MS: "2000",
     });
     children.push(child);

@@ -13,7 +13,7 @@ import { runAnalysis } from "@/lib/analysis";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
 import { seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
 import { until } from "@/test/helpers/faults-wait";
-import { spawnWorker } from "@/test/helpers/faults-worker";
+import { connectionsGone, oneByOneLlamaEnv, spawnWorker, taggedDatabaseUrl } from "@/test/helpers/faults-worker";
 
 const N = 80;
 const IN_FLIGHT = 8;
@@ -35,19 +35,10 @@ afterAll(async () => {
 
 function startWorker(setId: string): ChildProcess {
   const env = getEnv();
-  const url = new URL(env.DATABASE_URL!);
-  url.searchParams.set("application_name", WORKER_APP); // so the test can see its connections end
   const child = spawnWorker(["--set-id", setId], {
-    DATABASE_URL: url.toString(),
+    DATABASE_URL: taggedDatabaseUrl(env.DATABASE_URL!, WORKER_APP),
     DATA_DIR: env.dataDir,
-    AI_PROVIDER: "llama",
-    LLAMA_API_KEY: "k",
-    LLAMA_API_BASE_URL: server.url,
-    BATCH_SIZE: "1",
-    LLAMA_OPTIMAL_BATCH_SIZE: "1",
-    PARALLEL_WORKERS: String(IN_FLIGHT),
-    LLAMA_MAX_CONCURRENT: String(IN_FLIGHT),
-    BATCH_DELAY: "0",
+    ...oneByOneLlamaEnv(server.url, IN_FLIGHT),
     ANALYSIS_LEASE_MS: String(LEASE_MS),
   });
   children.push(child);
@@ -65,11 +56,7 @@ it("SIGKILL while holding photos: leases last at most ANALYSIS_LEASE_MS, and a n
   await new Promise((r) => worker.once("exit", r));
   // A statement the worker sent just before dying still commits; count what was saved only
   // once Postgres has ended every connection of the dead process.
-  await until(
-    async () => (await db().$queryRaw<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = ${WORKER_APP}`)[0]!.n === 0,
-    30_000,
-    "the dead worker's database connections to end",
-  );
+  await connectionsGone(WORKER_APP);
 
   const held = await db().$queryRaw<{ n: bigint; owners: bigint; aheadMs: number }[]>`
     SELECT count(*) AS n, count(DISTINCT "leaseOwner") AS owners,
