@@ -112,9 +112,16 @@ export class RunStats {
 
   advice(ceilingRps: number, rps: number): string[] {
     const c = this.c;
-    const successRate = c.requests > 0 ? Math.max(0, (c.requests - this.failedRequests) / c.requests) : 1;
     return adviceFor(
-      { requests: c.requests, rateLimited: c.rateLimited, timeouts: c.timeouts, failures: c.failed, successRate, rps, ceilingRps },
+      {
+        requests: c.requests,
+        rateLimited: c.rateLimited,
+        timeouts: c.timeouts,
+        failures: c.failed,
+        successRate: requestSuccessRate(c.requests, this.failedRequests) ?? 1,
+        rps,
+        ceilingRps,
+      },
       this.cfg,
     );
   }
@@ -134,6 +141,7 @@ export class RunStats {
       imagesPerS: round(ips),
       etaS: ips > 0 ? round(remaining / ips) : null,
       backingOff: g.backingOff,
+      failedRequests: this.failedRequests,
       lastError: this.lastError,
       advice: this.advice(g.ceilingRps, rps).join("\n") || null,
     };
@@ -179,4 +187,13 @@ function trim(list: number[], now: number): void {
 
 function round(x: number): number {
   return Math.round(x * 100) / 100;
+}
+
+/**
+ * The guide's success rate (keep it above 95%): the share of requests answered
+ * well the first time; 429s, timeouts and bad answers count against it even
+ * when a retry saved the photo. The dashboard shows this and the advice uses it.
+ */
+export function requestSuccessRate(requests: number, failedRequests: number): number | null {
+  return requests > 0 ? Math.max(0, (requests - failedRequests) / requests) : null;
 }

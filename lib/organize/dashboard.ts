@@ -3,7 +3,7 @@
 // engine's getSetProgress (one GROUP BY + one row); when the count of analysed
 // photos moved since the last poll it also refreshes the set's albums, which
 // is how albums follow results while a run goes on.
-import { getSetProgress, type SetProgress, type StateCounts } from "@/lib/analysis";
+import { getSetProgress, requestSuccessRate, type SetProgress, type StateCounts } from "@/lib/analysis";
 import { db, type RunStatus, type SetStatus } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { providerStatus, type ProviderStatus } from "./provider-status";
@@ -40,6 +40,7 @@ export interface DashboardProgress {
     model: string;
     imagesPerS: number;
     etaS: number | null;
+    /** Requests answered well the first time (the guide's success rate), null before the first request. */
     successRate: number | null;
     requests: number;
     rateLimited: number;
@@ -102,7 +103,6 @@ export async function dashboardProgress(teamId: string, setId: string): Promise<
   // Albums follow results (in the background, coalesced; never slows the poll).
   refreshIfAnalysedChanged(setId, p.counts.ANALYZED);
   const r = p.run;
-  const ok = r ? r.analyzed + r.cached : 0;
   return {
     setId,
     status,
@@ -118,7 +118,7 @@ export async function dashboardProgress(teamId: string, setId: string): Promise<
           model: r.model,
           imagesPerS: r.imagesPerS,
           etaS: r.etaS,
-          successRate: ok + r.failed ? ok / (ok + r.failed) : null,
+          successRate: requestSuccessRate(r.requests, r.failedRequests),
           requests: r.requests,
           rateLimited: r.rateLimited,
           retries: r.retries,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { resolveConfig } from "@/lib/config";
 import { db, ensureMigrated } from "@/lib/db";
 import { runAnalysis } from "@/lib/analysis";
+import { dashboardProgress } from "@/lib/organize";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
 import { seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
 
@@ -87,6 +88,14 @@ it("a configured limit above the provider's: 429s are honoured, the header corre
     expect(st.rejected429).toBeLessThan(120);
     expect(rep.ceilingRps).toBe(10);
     expect(rep.advice.join(" ")).toMatch(/max_requests_per_minute/);
+    // The dashboard's success rate is the guide's (requests answered well first time), the one the
+    // advice speaks of: every photo was analysed, yet the 429s count against it.
+    const row = await db().analysisRun.findFirstOrThrow({ where: { setId: s.setId }, orderBy: { startedAt: "desc" } });
+    expect(row.failedRequests).toBe(rep.failedRequests);
+    expect(row.failedRequests).toBeGreaterThanOrEqual(st.rejected429);
+    const shown = (await dashboardProgress(s.teamId, s.setId)).run!;
+    expect(shown.successRate).toBeCloseTo((row.requests - row.failedRequests) / row.requests, 9);
+    expect(shown.successRate).toBeLessThan(1);
   } finally {
     await slow.close();
   }

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "AnalysisRun" ADD COLUMN     "failedRequests" INTEGER NOT NULL DEFAULT 0;
