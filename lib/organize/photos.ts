@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db, Prisma, PhotoState } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { CATEGORIES, type StoredAnalysis } from "@/lib/llama/types";
+import { hasThumbnail } from "@/lib/sets";
 import { parseStoredAnalysis } from "./analysis";
 import { effectiveText, normalizeHashtags, type EffectiveText } from "./effective";
 
@@ -39,6 +40,7 @@ export interface PhotoListItem {
   qualityScore: number | null;
   duplicateGroupId: string | null;
   edited: boolean;
+  hasThumb: boolean;
 }
 
 export interface PhotoPage {
@@ -130,6 +132,7 @@ export async function listSetPhotos(teamId: string, setId: string, q: PhotoQuery
       qualityScore: r.qualityScore,
       duplicateGroupId: r.duplicateGroupId,
       edited: r.userCategory !== null || r.userCaption !== null || r.userHashtags.length > 0,
+      hasThumb: hasThumbnail(r),
     })),
     total,
     page: q.page,

@@ -83,12 +83,19 @@ export interface PhotoListItem {
   height: number | null;
   sizeBytes: number;
   duplicateGroupId: string | null;
-  /** A thumbnail exists once the pipeline has run (any state after PROCESSING except FAILED). */
+  /** See hasThumbnail. */
   hasThumb: boolean;
   updatedAt: Date;
 }
 
-const NO_THUMB = new Set<PhotoState>(["UPLOADED", "PROCESSING", "FAILED"]);
+/**
+ * Whether the photo's thumbnail exists: the pipeline stores it before it fills
+ * the image columns, so a photo with a width has one - also when its analysis
+ * failed later. A photo that failed in the pipeline (or waits for it) has none.
+ */
+export function hasThumbnail(p: { width: number | null }): boolean {
+  return p.width !== null;
+}
 
 /** One page of the set's photos in upload order (keyset pagination on id). */
 export async function listPhotos(
@@ -108,7 +115,7 @@ export async function listPhotos(
   });
   const page = rows.slice(0, q.limit);
   return {
-    photos: page.map((p) => ({ ...p, hasThumb: !NO_THUMB.has(p.state) })),
+    photos: page.map((p) => ({ ...p, hasThumb: hasThumbnail(p) })),
     nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }

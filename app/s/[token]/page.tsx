@@ -9,6 +9,7 @@ import { AppError } from "@/lib/errors";
 import { gridObjectPosition } from "@/lib/organize/crops";
 import { recordShareView, resolveShare, shareCookieName, sharedAlbumView, shareUnlocked } from "@/lib/share";
 import { PasswordForm } from "./password-form";
+import { count } from "@/app/_components/count";
 
 export const dynamic = "force-dynamic";
 // The token is in the URL: keep it out of search engines and Referer headers.
@@ -33,7 +34,7 @@ export default async function SharedAlbumPage({ params }: { params: Promise<{ to
         <div>
           <p className="text-sm text-neutral-500">Shared album</p>
           <h1 className="text-2xl font-semibold" data-testid="shared-album-name">{album.name}</h1>
-          <p className="text-sm text-neutral-500">{album.photos.length} photos</p>
+          <p className="text-sm text-neutral-500">{count(album.photos.length, "photo")}</p>
         </div>
         {album.allowDownload && (
           <a className="btn" href={`/api/share/${token}/export?ratio=4:5`} download data-testid="shared-download">

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { db } from "@/lib/db";
 import { atLeast, pageTeamAccess } from "@/lib/teams";
 import { CreateSetForm } from "./create-set-form";
+import { count } from "@/app/_components/count";
 
 export const dynamic = "force-dynamic";
 
@@ -30,7 +31,7 @@ export default async function TeamHome({ params }: { params: Promise<{ teamId: s
                 {s.name}
               </Link>
               <p className="mt-1 text-sm text-neutral-500">
-                {s._count.photos} photos · created {s.createdAt.toISOString().slice(0, 10)}
+                {count(s._count.photos, "photo")} · created {s.createdAt.toISOString().slice(0, 10)}
               </p>
             </li>
           ))}

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { listAlbums } from "@/lib/organize";
 import { pageTeamAccess } from "@/lib/teams";
+import { count } from "@/app/_components/count";
 
 export const dynamic = "force-dynamic";
 
@@ -26,7 +27,7 @@ export default async function TeamAlbumsPage({ params }: { params: Promise<{ tea
                 )}
                 <div className="p-2 text-sm">
                   <div className="font-medium">{a.name}</div>
-                  <div className="text-xs text-neutral-500">{a.photoCount} photos</div>
+                  <div className="text-xs text-neutral-500">{count(a.photoCount, "photo")}</div>
                 </div>
               </Link>
             </li>

@@ -9,6 +9,7 @@ import { atLeast, pageTeamAccess } from "@/lib/teams";
 import { ExportLinks } from "./export-links";
 import { GridEditor } from "./grid-editor";
 import { SharePanel } from "./share-panel";
+import { count } from "@/app/_components/count";
 
 export const dynamic = "force-dynamic";
 
@@ -40,7 +41,7 @@ export default async function AlbumPage({ params }: { params: Promise<{ teamId: 
           )}
           <h1 className="text-2xl font-semibold" data-testid="album-name">{album.name}</h1>
           <p className="text-sm text-neutral-500">
-            {album.photos.length} photos
+            {count(album.photos.length, "photo")}
             {album.kind === "CAROUSEL" && ` · carousel, ${album.photos.length} of ${CAROUSEL_MAX} slides; the first is the cover`}
             {computed && " · kept current from the results"}
             {album.orderedByHand && " · your order"}

@@ -163,8 +163,9 @@ export function IngestPhotos({ teamId, setId }: { teamId: string; setId: string 
                 {g.photoIds.map((id) => (
                   <figure key={id} className={`w-24 overflow-hidden rounded border-2 ${id === g.keeperPhotoId ? "border-emerald-500" : "border-transparent"}`}>
                     <img src={thumb(id)} alt={names[id] ?? "photo"} loading="lazy" className="aspect-square w-full object-cover" />
-                    <figcaption className="truncate px-1 text-[10px]">
-                      {id === g.keeperPhotoId ? (g.keeperChosen ? "kept" : "suggested keeper") : (names[id] ?? "")}
+                    <figcaption className="px-1 text-[10px]">
+                      <div className="truncate" title={names[id]}>{names[id] ?? ""}</div>
+                      {id === g.keeperPhotoId && <div className="text-emerald-700">{g.keeperChosen ? "kept" : "suggested keeper"}</div>}
                     </figcaption>
                   </figure>
                 ))}

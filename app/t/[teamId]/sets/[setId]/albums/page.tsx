@@ -5,6 +5,7 @@ import { listAlbums, listDuplicateGroups } from "@/lib/organize";
 import { atLeast, pageTeamAccess } from "@/lib/teams";
 import { ExportLinks } from "../../../albums/[albumId]/export-links";
 import { KeepButton, NewAlbumForm } from "./album-actions";
+import { count } from "@/app/_components/count";
 
 export const dynamic = "force-dynamic";
 
@@ -38,7 +39,7 @@ export default async function SetAlbumsPage({ params }: { params: Promise<{ team
                   <div className="p-2 text-sm">
                     <div className="font-medium">{a.name}</div>
                     <div className="text-xs text-neutral-500">
-                      {KIND_LABEL[a.kind]} · {a.photoCount} photos{a.shareLinks ? ` · shared` : ""}
+                      {KIND_LABEL[a.kind]} · {count(a.photoCount, "photo")}{a.shareLinks ? ` · shared` : ""}
                     </div>
                   </div>
                 </Link>

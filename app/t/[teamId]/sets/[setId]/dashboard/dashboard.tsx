@@ -152,7 +152,7 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
         ) : (
           <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4" data-testid="run-stats">
             <Stat label="Speed" value={`${r.imagesPerS.toFixed(1)} images/s`} />
-            <Stat label="Time left" value={formatEta(r.etaS)} />
+            <Stat label="Time left" value={r.status === "RUNNING" ? formatEta(r.etaS) : "—"} />
             <Stat label="Success rate" value={pct(r.successRate)} hint="Requests answered well the first time (429s, timeouts and bad answers count against it even when a retry saved the photo); the guide recommends keeping it above 95%" />
             <Stat label="Run" value={r.status.toLowerCase()} />
             <Stat label="Budget used" value={pct(r.budgetUsed)} hint={`${(r.requestsPerS * 60).toFixed(0)} requests/min`} />

@@ -4,6 +4,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { api } from "@/app/_components/api";
+import { count } from "@/app/_components/count";
 
 interface Item {
   id: string;
@@ -15,6 +16,7 @@ interface Item {
   qualityScore: number | null;
   duplicateGroupId: string | null;
   edited: boolean;
+  hasThumb: boolean;
 }
 interface Page {
   items: Item[];
@@ -115,17 +117,23 @@ export function ResultsGrid({ teamId, setId, allCategories }: { teamId: string; 
         <p className="card text-neutral-600">No photos match these filters.</p>
       ) : (
         <>
-          <p className="text-sm text-neutral-600" data-testid="results-total">{data.total} photos</p>
+          <p className="text-sm text-neutral-600" data-testid="results-total">{count(data.total, "photo")}</p>
           <ul className="grid grid-cols-2 gap-3 sm:grid-cols-4 lg:grid-cols-6" data-testid="results-grid">
             {data.items.map((p) => (
               <li key={p.id} className="overflow-hidden rounded-md border border-neutral-200 bg-white">
                 <Link href={`/t/${teamId}/photos/${p.id}`} className="block">
-                  <img
-                    src={`/api/teams/${teamId}/photos/${p.id}/thumb`}
-                    alt={p.originalName}
-                    loading="lazy"
-                    className="aspect-square w-full bg-neutral-100 object-cover"
-                  />
+                  {p.hasThumb ? (
+                    <img
+                      src={`/api/teams/${teamId}/photos/${p.id}/thumb`}
+                      alt={p.originalName}
+                      loading="lazy"
+                      className="aspect-square w-full bg-neutral-100 object-cover"
+                    />
+                  ) : (
+                    <div className="flex aspect-square w-full items-center justify-center bg-neutral-100 p-2 text-center text-xs text-neutral-500" data-testid="no-thumb">
+                      {p.state === "FAILED" ? "could not be read" : "preparing…"}
+                    </div>
+                  )}
                   <div className="space-y-0.5 p-2 text-xs">
                     <div className="truncate font-medium" title={p.originalName}>{p.originalName}</div>
                     <div className="flex justify-between text-neutral-600">
