@@ -80,11 +80,16 @@ describe("uploading a folder", () => {
     expect(await count(page, "count-failed")).toBe(1);
     // Finished files were not sent again: each was recognised by its hash before upload.
     expect(already).toBeGreaterThanOrEqual(doneBeforeReload);
-    expect(uploadRequests).toBe(30 - already);
+    // Nor was the exact copy: its twin in the same drop has its content.
+    expect(uploadRequests).toBe(30 - already - duplicates);
     // Every file but the text one is accepted at upload (the truncated JPEG has valid magic bytes;
     // the pipeline fails it later): 28 distinct contents + the exact copy, reported once.
     expect(uploaded + already + duplicates).toBe(29);
-    expect(duplicates).toBeLessThanOrEqual(1);
+    // The exact copy is named as a duplicate of its twin in the drop, whichever was uploaded first.
+    expect(duplicates).toBe(1);
+    await expect(page.getByTestId("upload-duplicate").textContent()).resolves.toMatch(
+      /holiday\/IMG_0002( copy)?\.jpg is the same photo as holiday\/IMG_0002( copy)?\.jpg/,
+    );
     await expect(page.getByTestId("upload-failure").textContent()).resolves.toMatch(/notes\.jpg.*is not a JPEG, PNG/);
 
     // The pipeline finishes: 27 thumbnails, the truncated file listed with its reason.
@@ -99,6 +104,16 @@ describe("uploading a folder", () => {
     await page.getByTestId("dup-group").first().waitFor({ timeout: 30_000 });
     const groups = await page.$$eval('[data-testid="dup-group"]', (els) => els.map((e) => e.querySelectorAll("img").length));
     expect(groups).toEqual([2]);
+
+    // The results grid: every thumbnail it asks for exists; the unreadable file gets a placeholder.
+    await page.setViewportSize({ width: 1280, height: 4000 }); // all tiles in view, so no image stays lazy
+    await page.goto(`/t/${teamId}/sets/${set.id}/results`);
+    await expect(page.getByTestId("results-total").textContent()).resolves.toBe("28 photos");
+    await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('[data-testid="results-grid"] img')].every((i) => i.complete), null, { timeout: 30_000 });
+    const images = await page.$$eval('[data-testid="results-grid"] img', (imgs) => imgs.map((i) => (i as HTMLImageElement).naturalWidth > 0));
+    expect(images.length).toBe(27);
+    expect(images.every(Boolean)).toBe(true);
+    await expect(page.getByTestId("no-thumb").textContent()).resolves.toBe("could not be read");
     await page.context().close();
   });
 });

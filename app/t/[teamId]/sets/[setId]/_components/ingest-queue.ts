@@ -3,6 +3,8 @@
 // turn, so at most SLOTS files are in memory), asks the server whether the set
 // already holds that content, and only then sends the bytes (XHR, for upload
 // progress). A refresh loses nothing: re-dropping the folder skips what is there.
+// Two files of one drop with the same content are told apart here, by hash,
+// whatever order the uploads finish in: the second is a duplicate of the first.
 
 export const SLOTS = 3;
 
@@ -18,6 +20,8 @@ export interface QueueItem {
   error?: string;
   /** False for a refusal (not an image, too large): sending the same bytes again cannot help. */
   retryable?: boolean;
+  /** For a duplicate found in this queue: the path of the file with the same content. */
+  duplicateOf?: string;
 }
 
 export interface QueueSnapshot {
@@ -38,6 +42,8 @@ export class UploadQueue {
   private cancelled = false;
   private samples: { t: number; bytes: number }[] = [];
   private pumping = 0;
+  /** Content hash -> the first file of this queue with that content (not failed or cancelled). */
+  private byHash = new Map<string, QueueItem>();
 
   constructor(
     private readonly endpoints: { check: string; upload: string },
@@ -69,6 +75,8 @@ export class UploadQueue {
 
   clearFinished(): void {
     this.items = this.items.filter((it) => !FINISHED.has(it.status) || it.status === "failed");
+    // Dropping the same files again now asks the server, which answers "already uploaded".
+    this.byHash.clear();
     this.emit();
   }
 
@@ -105,6 +113,14 @@ export class UploadQueue {
     this.emit();
     const hash = await sha256Hex(item.file);
     if (this.cancelled) return;
+    const first = this.byHash.get(hash);
+    if (first && first !== item && first.status !== "failed" && first.status !== "cancelled") {
+      item.status = "duplicate";
+      item.duplicateOf = first.path;
+      item.sent = item.file.size;
+      return;
+    }
+    this.byHash.set(hash, item);
     item.status = "checking";
     this.emit();
     const res = await fetch(this.endpoints.check, {

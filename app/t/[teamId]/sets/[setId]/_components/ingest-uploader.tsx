@@ -35,6 +35,7 @@ export function IngestUploader({ teamId, setId }: { teamId: string; setId: strin
   const items = snap?.items ?? [];
   const count = (s: string) => items.filter((i) => i.status === s).length;
   const failed = items.filter((i) => i.status === "failed");
+  const twins = items.filter((i) => i.status === "duplicate" && i.duplicateOf);
   const retryable = failed.filter((i) => i.retryable !== false).length + count("cancelled");
   const finished = items.filter((i) => !ACTIVE.has(i.status) && i.status !== "waiting").length;
   const pct = snap && snap.totalBytes > 0 ? Math.round((snap.doneBytes / snap.totalBytes) * 100) : 0;
@@ -102,6 +103,15 @@ export function IngestUploader({ teamId, setId }: { teamId: string; setId: strin
               </li>
             ))}
           </ul>
+          {twins.length > 0 && (
+            <ul className="max-h-24 space-y-1 overflow-y-auto text-xs text-neutral-600" data-testid="upload-duplicates">
+              {twins.map((i) => (
+                <li key={i.id} data-testid="upload-duplicate">
+                  <span className="font-medium">{i.path}</span> is the same photo as {i.duplicateOf}: stored once.
+                </li>
+              ))}
+            </ul>
+          )}
           {failed.length > 0 && (
             <ul className="space-y-1 rounded border border-red-200 bg-red-50 p-2 text-xs text-red-800" data-testid="upload-failures">
               {failed.map((i) => (
