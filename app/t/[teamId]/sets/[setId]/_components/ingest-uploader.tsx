@@ -4,6 +4,7 @@
 // ingest-queue.ts; this component only shows it.
 import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { UploadQueue, filesFromDrop, filesFromInput, formatBytes, formatDuration, type QueueSnapshot } from "./ingest-queue";
+import { count } from "@/app/_components/count";
 
 const ACTIVE = new Set(["hashing", "checking", "uploading"]);
 
@@ -33,10 +34,10 @@ export function IngestUploader({ teamId, setId }: { teamId: string; setId: strin
   }
 
   const items = snap?.items ?? [];
-  const count = (s: string) => items.filter((i) => i.status === s).length;
+  const inStatus = (s: string) => items.filter((i) => i.status === s).length;
   const failed = items.filter((i) => i.status === "failed");
   const twins = items.filter((i) => i.status === "duplicate" && i.duplicateOf);
-  const retryable = failed.filter((i) => i.retryable !== false).length + count("cancelled");
+  const retryable = failed.filter((i) => i.retryable !== false).length + inStatus("cancelled");
   const finished = items.filter((i) => !ACTIVE.has(i.status) && i.status !== "waiting").length;
   const pct = snap && snap.totalBytes > 0 ? Math.round((snap.doneBytes / snap.totalBytes) * 100) : 0;
 
@@ -88,11 +89,11 @@ export function IngestUploader({ teamId, setId }: { teamId: string; setId: strin
             <div className="h-full bg-brand-500 transition-all" style={{ width: `${pct}%` }} />
           </div>
           <p className="text-xs text-neutral-500">
-            <span data-testid="count-uploaded">{count("done")} uploaded</span> ·{" "}
-            <span data-testid="count-already">{count("already")} already uploaded</span> ·{" "}
-            <span data-testid="count-duplicate">{count("duplicate")} duplicates</span> ·{" "}
+            <span data-testid="count-uploaded">{inStatus("done")} uploaded</span> ·{" "}
+            <span data-testid="count-already">{inStatus("already")} already uploaded</span> ·{" "}
+            <span data-testid="count-duplicate">{count(inStatus("duplicate"), "duplicate")}</span> ·{" "}
             <span data-testid="count-failed">{failed.length} failed</span>
-            {snap.running && ` · ${count("waiting")} waiting`}
+            {snap.running && ` · ${inStatus("waiting")} waiting`}
           </p>
           <ul className="max-h-40 space-y-1 overflow-y-auto text-xs">
             {items.filter((i) => ACTIVE.has(i.status)).map((i) => (
