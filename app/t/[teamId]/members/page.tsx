@@ -16,27 +16,29 @@ export default async function MembersPage({ params }: { params: Promise<{ teamId
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold">Members of {team.name}</h1>
-      <table className="card w-full text-left text-sm" data-testid="members">
-        <thead className="text-neutral-500">
-          <tr>
-            <th className="py-2">Name</th>
-            <th>Email</th>
-            <th>Role</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {members.map((m) => (
-            <MemberRow
-              key={m.user.id}
-              teamId={team.id}
-              member={{ id: m.user.id, name: m.user.name, email: m.user.email, role: m.role }}
-              actorRole={role}
-              isSelf={m.user.id === user.id}
-            />
-          ))}
-        </tbody>
-      </table>
+      <div className="card overflow-x-auto">
+        <table className="w-full text-left text-sm [&_td]:pr-4 [&_th]:pr-4" data-testid="members">
+          <thead className="text-neutral-500">
+            <tr>
+              <th className="py-2">Name</th>
+              <th>Email</th>
+              <th>Role</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {members.map((m) => (
+              <MemberRow
+                key={m.user.id}
+                teamId={team.id}
+                member={{ id: m.user.id, name: m.user.name, email: m.user.email, role: m.role }}
+                actorRole={role}
+                isSelf={m.user.id === user.id}
+              />
+            ))}
+          </tbody>
+        </table>
+      </div>
       {canManage && (
         <section className="space-y-3">
           <h2 className="text-lg font-semibold">Invite someone</h2>

@@ -76,32 +76,34 @@ export function SharePanel({ teamId, albumId, canEdit, links }: { teamId: string
         </p>
       )}
       {links.length > 0 && (
-        <table className="w-full text-left text-sm" data-testid="share-links">
-          <thead className="text-neutral-500">
-            <tr>
-              <th className="py-1">Created</th>
-              <th>Expires</th>
-              <th>Password</th>
-              <th>Downloads</th>
-              <th>Views</th>
-              <th />
-            </tr>
-          </thead>
-          <tbody>
-            {links.map((l) => (
-              <tr key={l.id} className={l.revokedAt ? "text-neutral-400" : ""}>
-                <td className="py-1">{l.createdAt.slice(0, 16).replace("T", " ")} by {l.createdBy}</td>
-                <td>{l.expiresAt ? l.expiresAt.slice(0, 10) : "never"}</td>
-                <td>{l.hasPassword ? "yes" : "no"}</td>
-                <td>{l.allowDownload ? "allowed" : "off"}</td>
-                <td>{l.viewCount}</td>
-                <td className="text-right">
-                  {l.revokedAt ? "revoked" : canEdit && <button className="btn-danger" onClick={() => void revoke(l.id)}>Revoke</button>}
-                </td>
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm [&_td]:pr-3 [&_th]:pr-3" data-testid="share-links">
+            <thead className="text-neutral-500">
+              <tr>
+                <th className="py-1">Created</th>
+                <th>Expires</th>
+                <th>Password</th>
+                <th>Downloads</th>
+                <th>Views</th>
+                <th />
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {links.map((l) => (
+                <tr key={l.id} className={l.revokedAt ? "text-neutral-400" : ""}>
+                  <td className="py-1">{l.createdAt.slice(0, 16).replace("T", " ")} by {l.createdBy}</td>
+                  <td>{l.expiresAt ? l.expiresAt.slice(0, 10) : "never"}</td>
+                  <td>{l.hasPassword ? "yes" : "no"}</td>
+                  <td>{l.allowDownload ? "allowed" : "off"}</td>
+                  <td>{l.viewCount}</td>
+                  <td className="text-right">
+                    {l.revokedAt ? "revoked" : canEdit && <button className="btn-danger" onClick={() => void revoke(l.id)}>Revoke</button>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );
