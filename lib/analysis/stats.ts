@@ -138,6 +138,7 @@ export class RunStats {
       concurrency: g.concurrency,
       concurrencyLimit: g.concurrencyLimit,
       requestsPerS: round(rps),
+      ceilingRps: round(g.ceilingRps),
       imagesPerS: round(ips),
       etaS: ips > 0 ? round(remaining / ips) : null,
       backingOff: g.backingOff,

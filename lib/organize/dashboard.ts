@@ -50,8 +50,10 @@ export interface DashboardProgress {
     concurrency: number;
     concurrencyLimit: number;
     requestsPerS: number;
-    /** Share of the configured requests-per-minute budget in use (0..1), when known. */
+    /** Share of the request budget in use (0..1), when known: see budgetUsed. */
     budgetUsed: number | null;
+    /** Requests per minute the budget allows: what the engine paces to, else the configured limit. */
+    ceilingRpm: number | null;
     backingOff: boolean;
     latencyP50Ms: number | null;
     latencyP95Ms: number | null;
@@ -127,7 +129,8 @@ export async function dashboardProgress(teamId: string, setId: string): Promise<
           concurrency: r.concurrency,
           concurrencyLimit: r.concurrencyLimit,
           requestsPerS: r.requestsPerS,
-          budgetUsed: provider.maxRequestsPerMinute ? Math.min(1, (r.requestsPerS * 60) / provider.maxRequestsPerMinute) : null,
+          budgetUsed: budgetUsed(r.requestsPerS, r.ceilingRps, provider.maxRequestsPerMinute),
+          ceilingRpm: r.ceilingRps > 0 ? Math.round(r.ceilingRps * 60) : provider.maxRequestsPerMinute,
           backingOff: r.backingOff,
           latencyP50Ms: r.latencyP50Ms,
           latencyP95Ms: r.latencyP95Ms,
@@ -139,4 +142,15 @@ export async function dashboardProgress(teamId: string, setId: string): Promise<
       : null,
     provider,
   };
+}
+
+/**
+ * The rate in use against the rate the engine was allowed. The engine's own
+ * ceiling comes first: it is the configured limit until the provider's headers
+ * or 429s say the real one is lower, and then the configured figure would
+ * show a saturated budget as nearly unused.
+ */
+function budgetUsed(requestsPerS: number, ceilingRps: number, configuredRpm: number | null): number | null {
+  const allowedRps = ceilingRps > 0 ? ceilingRps : configuredRpm ? configuredRpm / 60 : 0;
+  return allowedRps > 0 ? Math.min(1, requestsPerS / allowedRps) : null;
 }

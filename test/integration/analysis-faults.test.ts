@@ -96,6 +96,10 @@ it("a configured limit above the provider's: 429s are honoured, the header corre
     const shown = (await dashboardProgress(s.teamId, s.setId)).run!;
     expect(shown.successRate).toBeCloseTo((row.requests - row.failedRequests) / row.requests, 9);
     expect(shown.successRate).toBeLessThan(1);
+    // The budget is measured against the limit the engine learned (600/min), not the configured 3000.
+    expect(row.ceilingRps).toBe(10);
+    expect(shown.ceilingRpm).toBe(600);
+    expect(shown.budgetUsed).toBeCloseTo(Math.min(1, row.requestsPerS / 10), 9);
   } finally {
     await slow.close();
   }

@@ -155,7 +155,7 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
             <Stat label="Time left" value={r.status === "RUNNING" ? formatEta(r.etaS) : "—"} />
             <Stat label="Success rate" value={pct(r.successRate)} hint="Requests answered well the first time (429s, timeouts and bad answers count against it even when a retry saved the photo); the guide recommends keeping it above 95%" />
             <Stat label="Run" value={r.status.toLowerCase()} />
-            <Stat label="Budget used" value={pct(r.budgetUsed)} hint={`${(r.requestsPerS * 60).toFixed(0)} requests/min`} />
+            <Stat label="Budget used" value={pct(r.budgetUsed)} hint={`${(r.requestsPerS * 60).toFixed(0)} of ${r.ceilingRpm ?? "?"} requests/min allowed`} />
             <Stat label="Concurrency" value={`${r.concurrency} / ${r.concurrencyLimit}`} />
             <Stat label="Rate limit" value={r.backingOff ? "backing off" : "ok"} emphasis={r.backingOff} />
             <Stat label="429 answers" value={String(r.rateLimited)} />

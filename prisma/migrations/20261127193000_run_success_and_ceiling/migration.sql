@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "AnalysisRun" ADD COLUMN     "ceilingRps" DOUBLE PRECISION NOT NULL DEFAULT 0,
+ADD COLUMN     "failedRequests" INTEGER NOT NULL DEFAULT 0;
