@@ -82,14 +82,16 @@ export async function requeueFailed(setId: string): Promise<{ images: number; an
 
 
 /**
- * A re-run of a set: finished and failed photos go back to the queue. The cache
- * answers every one whose content, provider, model and prompt version are
- * unchanged (zero requests); the rest are analysed again. Skipped photos stay
- * skipped (see requeueSkipped).
+ * A re-run of a set: analysed photos and photos whose analysis failed go back
+ * to the queue. The cache answers every one whose content, provider, model and
+ * prompt version are unchanged (zero requests); the rest are analysed again.
+ * Skipped photos stay skipped (see requeueSkipped), and so do photos the image
+ * pipeline could not read (no phash): they have no analysis image to send, and
+ * the file itself is what has to change.
  */
 export async function requeueForRerun(setId: string): Promise<number> {
   const r = await db().photo.updateMany({
-    where: { setId, state: { in: ["ANALYZED", "FAILED"] } },
+    where: { setId, OR: [{ state: "ANALYZED" }, { state: "FAILED", phash: { not: null } }] },
     data: { state: "QUEUED", stateReason: null, attempts: 0 },
   });
   return r.count;

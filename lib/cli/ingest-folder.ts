@@ -4,6 +4,7 @@
 import { createReadStream } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
+import { count } from "@/lib/count";
 import { db } from "@/lib/db";
 import { ingestFile } from "@/lib/images/ingest";
 import { processPendingPhotos } from "@/lib/images/pipeline";
@@ -63,11 +64,20 @@ export async function ingestFolder(
     }
     if (out.files % 500 === 0) opts.log?.(`  ${out.files} files read...`);
   }
-  opts.log?.(`Read ${out.files} files from ${source}: ${out.added} new, ${out.duplicates} already known, ${out.rejected.length} refused.`);
+  opts.log?.(`Read ${count(out.files, "file")} from ${source}: ${out.added} new, ${out.duplicates} already known, ${out.rejected.length} refused.`);
   opts.phase?.("files stored");
   // Decode, measure and hash the new ones (the image pipeline) so they are queued for analysis.
   const processed = await processPendingPhotos({ setId });
   opts.phase?.("image pipeline done");
-  if (processed > 0) opts.log?.(`Prepared ${processed} photos (analysis image, thumbnail, measurements, duplicates).`);
+  if (processed > 0) opts.log?.(`${count(processed, "photo")} through the image pipeline (analysis image, thumbnail, measurements, duplicates).`);
+  // Files the pipeline could not read (truncated, corrupt, too many pixels), from this run or an
+  // earlier one, are refused with the pipeline's reason: the model never sees them.
+  const unreadable = await db().photo.findMany({
+    where: { setId, state: "FAILED", phash: null },
+    select: { originalName: true, stateReason: true },
+    orderBy: { originalName: "asc" },
+  });
+  for (const p of unreadable) out.rejected.push({ file: path.join(source, p.originalName), reason: p.stateReason ?? "The image could not be read." });
+  if (unreadable.length > 0) opts.log?.(`${count(unreadable.length, "file")} could not be decoded and will not be analysed (see refused_files).`);
   return out;
 }

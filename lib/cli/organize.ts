@@ -5,11 +5,12 @@
 // into a "CLI" team (one set per source folder), run the analysis loop with a
 // progress bar, export albums, best picks and duplicate groups, and write a
 // JSON report. Report format: docs/cli.md.
-import { writeFile } from "node:fs/promises";
+import { stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { ConfigError, flagsFromArgs, resolveConfig } from "@/lib/config";
+import { count } from "@/lib/count";
 import { closeDb, ensureMigrated } from "@/lib/db";
 import { requeueForRerun, requeueSkipped, runAnalysis, type RunReport } from "@/lib/analysis";
 import { exportSetToDirectory } from "@/lib/organize";
@@ -84,14 +85,18 @@ async function main(argv: string[]): Promise<number> {
   await ensureMigrated();
   phase("database ready");
   const source = path.resolve(values.source);
+  if (!(await isFolder(source))) {
+    console.error(`--source: ${source} is not a folder that can be read.`);
+    return 2;
+  }
   const ingest = await ingestFolder(source, { limit, log: (m) => console.log(m), phase });
   // Photos from an earlier run of this folder go through the loop again: the
   // cache answers them (zero requests) unless the provider, model or prompt changed.
   const again = await requeueForRerun(ingest.setId);
-  if (again > 0) console.log(`${again} photos from an earlier run are checked against the cache.`);
+  if (again > 0) console.log(`${count(again, "photo")} from an earlier run ${again === 1 ? "is" : "are"} checked against the cache.`);
   if (values["analyze-skipped"]) {
     const n = await requeueSkipped(ingest.setId);
-    if (n > 0) console.log(`${n} previously skipped photos will be analysed anyway (--analyze-skipped).`);
+    if (n > 0) console.log(`${count(n, "previously skipped photo")} will be analysed anyway (--analyze-skipped).`);
   }
 
   console.log(
@@ -133,9 +138,9 @@ async function main(argv: string[]): Promise<number> {
   phase("export done");
   const json = cliReport({ ingest, report, elapsedS: (Date.now() - started) / 1000, exported, config });
   console.log(
-    `\n${json.images} photos: ${json.analyzed} analysed, ${json.cached} from cache, ${json.skipped} skipped, ${json.failed} failed` +
-      ` (${ingest.rejected.length} files refused). ${json.requests} requests, ${json.rate_limited} rate-limited, ${json.retries} retries,` +
-      ` ${json.timeouts} timeouts; ${json.images_per_s} photos/s, ${json.requests_per_s} requests/s over the ${json.analysis_elapsed_s} s of analysis; ${json.elapsed_s} s in all.`,
+    `\n${count(json.images, "photo")}: ${json.analyzed} analysed, ${json.cached} from cache, ${json.skipped} skipped, ${json.failed} failed` +
+      ` (${count(ingest.rejected.length, "file")} refused). ${count(json.requests, "request")}, ${json.rate_limited} rate-limited, ${json.retries} retries,` +
+      ` ${json.timeouts} timeouts${json.success_rate === null ? "" : ` (success rate ${(json.success_rate * 100).toFixed(1)}%)`}; ${json.images_per_s} photos/s, ${json.requests_per_s} requests/s over the ${json.analysis_elapsed_s} s of analysis; ${json.elapsed_s} s in all.`,
   );
   if (exported) console.log(`Wrote ${exported.files} files in ${exported.albums} albums to ${path.resolve(values.output as string)}.`);
   for (const a of json.advice) console.log(`Advice: ${a}`);
@@ -145,6 +150,14 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Report written to ${values.report}.`);
   }
   return report.cancelled ? 130 : json.failed > 0 ? 1 : 0;
+}
+
+async function isFolder(p: string): Promise<boolean> {
+  try {
+    return (await stat(p)).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 main(process.argv.slice(2))

@@ -1,6 +1,6 @@
 // The --report JSON (documented in docs/cli.md): snake_case, stable keys.
 import type { ResolvedConfig } from "@/lib/config";
-import type { RunReport } from "@/lib/analysis";
+import { requestSuccessRate, type RunReport } from "@/lib/analysis";
 import type { FolderIngest } from "./ingest-folder";
 
 export interface CliReport {
@@ -14,6 +14,8 @@ export interface CliReport {
   rate_limited: number;
   retries: number;
   timeouts: number;
+  /** Requests answered well the first time (the guide's success rate), null without requests. */
+  success_rate: number | null;
   tokens_used: number;
   elapsed_s: number;
   analysis_elapsed_s: number;
@@ -35,6 +37,7 @@ export interface CliReport {
 }
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
+const nullableR4 = (x: number | null) => (x === null ? null : Math.round(x * 10_000) / 10_000);
 
 export function cliReport(a: {
   ingest: FolderIngest;
@@ -55,6 +58,7 @@ export function cliReport(a: {
     rate_limited: r.rateLimited,
     retries: r.retries,
     timeouts: r.timeouts,
+    success_rate: nullableR4(requestSuccessRate(r.requests, r.failedRequests)),
     tokens_used: r.tokensUsed,
     elapsed_s: r2(a.elapsedS),
     analysis_elapsed_s: r.elapsedS,

@@ -9,7 +9,7 @@ import { AppError } from "@/lib/errors";
 import { gridObjectPosition } from "@/lib/organize/crops";
 import { recordShareView, resolveShare, shareCookieName, sharedAlbumView, shareUnlocked } from "@/lib/share";
 import { PasswordForm } from "./password-form";
-import { count } from "@/app/_components/count";
+import { count } from "@/lib/count";
 
 export const dynamic = "force-dynamic";
 // The token is in the URL: keep it out of search engines and Referer headers.

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { db } from "@/lib/db";
 import { atLeast, pageTeamAccess } from "@/lib/teams";
 import { CreateSetForm } from "./create-set-form";
-import { count } from "@/app/_components/count";
+import { count } from "@/lib/count";
 
 export const dynamic = "force-dynamic";
 

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { listAlbums } from "@/lib/organize";
 import { pageTeamAccess } from "@/lib/teams";
-import { count } from "@/app/_components/count";
+import { count } from "@/lib/count";
 
 export const dynamic = "force-dynamic";
 

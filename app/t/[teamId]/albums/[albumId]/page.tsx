@@ -9,7 +9,7 @@ import { atLeast, pageTeamAccess } from "@/lib/teams";
 import { ExportLinks } from "./export-links";
 import { GridEditor } from "./grid-editor";
 import { SharePanel } from "./share-panel";
-import { count } from "@/app/_components/count";
+import { count } from "@/lib/count";
 
 export const dynamic = "force-dynamic";
 

@@ -4,7 +4,7 @@
 // ingest-queue.ts; this component only shows it.
 import { useEffect, useMemo, useRef, useState, type DragEvent } from "react";
 import { UploadQueue, filesFromDrop, filesFromInput, formatBytes, formatDuration, type QueueSnapshot } from "./ingest-queue";
-import { count } from "@/app/_components/count";
+import { count } from "@/lib/count";
 
 const ACTIVE = new Set(["hashing", "checking", "uploading"]);
 

@@ -5,7 +5,7 @@ import { listAlbums, listDuplicateGroups } from "@/lib/organize";
 import { atLeast, pageTeamAccess } from "@/lib/teams";
 import { ExportLinks } from "../../../albums/[albumId]/export-links";
 import { KeepButton, NewAlbumForm } from "./album-actions";
-import { count } from "@/app/_components/count";
+import { count } from "@/lib/count";
 
 export const dynamic = "force-dynamic";
 

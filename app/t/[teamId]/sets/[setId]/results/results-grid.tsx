@@ -4,7 +4,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { api } from "@/app/_components/api";
-import { count } from "@/app/_components/count";
+import { count } from "@/lib/count";
 
 interface Item {
   id: string;
