@@ -129,8 +129,9 @@ export async function dashboardProgress(teamId: string, setId: string): Promise<
           concurrency: r.concurrency,
           concurrencyLimit: r.concurrencyLimit,
           requestsPerS: r.requestsPerS,
-          budgetUsed: budgetUsed(r.requestsPerS, r.ceilingRps, provider.maxRequestsPerMinute),
-          ceilingRpm: r.ceilingRps > 0 ? Math.round(r.ceilingRps * 60) : provider.maxRequestsPerMinute,
+          // A local run sends no requests: no budget. Runs recorded before the ceiling was stored fall back to the configured limit.
+          budgetUsed: r.provider === "local" ? null : budgetUsed(r.requestsPerS, r.ceilingRps, provider.maxRequestsPerMinute),
+          ceilingRpm: r.provider === "local" ? null : r.ceilingRps > 0 ? Math.round(r.ceilingRps * 60) : provider.maxRequestsPerMinute,
           backingOff: r.backingOff,
           latencyP50Ms: r.latencyP50Ms,
           latencyP95Ms: r.latencyP95Ms,

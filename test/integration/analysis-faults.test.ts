@@ -104,3 +104,15 @@ it("a configured limit above the provider's: 429s are honoured, the header corre
     await slow.close();
   }
 }, 60_000);
+
+it("a run with local measurements shows no request budget: it sends no requests", async () => {
+  const s = await seedQueuedSet("faults", 5);
+  const config = resolveConfig({ flags: { provider: "local" }, env: { NODE_ENV: "test" } });
+  const rep = await runAnalysis({ setId: s.setId, config, shared: null });
+  expect(rep.analyzed + rep.cached).toBe(5);
+  const shown = (await dashboardProgress(s.teamId, s.setId)).run!;
+  expect(shown.provider).toBe("local");
+  expect(shown.requests).toBe(rep.requests);
+  expect(shown.budgetUsed).toBeNull();
+  expect(shown.ceilingRpm).toBeNull();
+});

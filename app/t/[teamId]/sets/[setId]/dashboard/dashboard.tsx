@@ -153,16 +153,23 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
           <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4" data-testid="run-stats">
             <Stat label="Speed" value={`${r.imagesPerS.toFixed(1)} images/s`} />
             <Stat label="Time left" value={r.status === "RUNNING" ? formatEta(r.etaS) : "—"} />
-            <Stat label="Success rate" value={pct(r.successRate)} hint="Requests answered well the first time (429s, timeouts and bad answers count against it even when a retry saved the photo); the guide recommends keeping it above 95%" />
             <Stat label="Run" value={r.status.toLowerCase()} />
-            <Stat label="Budget used" value={pct(r.budgetUsed)} hint={`${(r.requestsPerS * 60).toFixed(0)} of ${r.ceilingRpm ?? "?"} requests/min allowed`} />
-            <Stat label="Concurrency" value={`${r.concurrency} / ${r.concurrencyLimit}`} />
-            <Stat label="Rate limit" value={r.backingOff ? "backing off" : "ok"} emphasis={r.backingOff} />
-            <Stat label="429 answers" value={String(r.rateLimited)} />
-            <Stat label="Requests" value={String(r.requests)} />
-            <Stat label="Retries / timeouts" value={`${r.retries} / ${r.timeouts}`} />
-            <Stat label="Latency p50 / p95" value={`${r.latencyP50Ms ?? "—"} / ${r.latencyP95Ms ?? "—"} ms`} />
-            <Stat label="Tokens" value={r.tokensUsed.toLocaleString("en")} />
+            {r.provider === "local" ? (
+              // Local measurements send no requests: there is no budget, rate limit or token count to show.
+              <Stat label="Analysis" value="measured locally, no requests" />
+            ) : (
+              <>
+                <Stat label="Success rate" value={pct(r.successRate)} hint="Requests answered well the first time (429s, timeouts and bad answers count against it even when a retry saved the photo); the guide recommends keeping it above 95%" />
+                <Stat label="Budget used" value={pct(r.budgetUsed)} hint={`${(r.requestsPerS * 60).toFixed(0)} of ${r.ceilingRpm ?? "?"} requests/min allowed`} />
+                <Stat label="Concurrency" value={`${r.concurrency} / ${r.concurrencyLimit}`} />
+                <Stat label="Rate limit" value={r.backingOff ? "backing off" : "ok"} emphasis={r.backingOff} />
+                <Stat label="429 answers" value={String(r.rateLimited)} />
+                <Stat label="Requests" value={String(r.requests)} />
+                <Stat label="Retries / timeouts" value={`${r.retries} / ${r.timeouts}`} />
+                <Stat label="Latency p50 / p95" value={`${r.latencyP50Ms ?? "—"} / ${r.latencyP95Ms ?? "—"} ms`} />
+                <Stat label="Tokens" value={r.tokensUsed.toLocaleString("en")} />
+              </>
+            )}
             <Stat label="Model" value={`${r.provider} · ${r.model}`} />
           </dl>
         )}
