@@ -9,7 +9,7 @@ import { stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
-import { ConfigError, flagsFromArgs, resolveConfig } from "@/lib/config";
+import { CONFIG_FLAGS, ConfigError, flagsFromArgs, resolveConfig } from "@/lib/config";
 import { count } from "@/lib/count";
 import { closeDb, ensureMigrated } from "@/lib/db";
 import { requeueForRerun, requeueSkipped, runAnalysis, type RunReport } from "@/lib/analysis";
@@ -22,32 +22,44 @@ const USAGE = `Usage: npm run organize -- --source DIR [--output DIR] [--paralle
   [--config FILE] [--limit N] [--dev-mode] [--debug-performance] [--report FILE] [--analyze-skipped]
 Any other configuration flag (docs/configuration.md) as --flag=value, e.g. --max-rpm=600.`;
 
+const CLI_OPTIONS = {
+  source: { type: "string" },
+  output: { type: "string" },
+  "parallel-workers": { type: "string" },
+  "batch-size": { type: "string" },
+  "ai-provider": { type: "string" },
+  profile: { type: "string" },
+  config: { type: "string" },
+  limit: { type: "string" },
+  "dev-mode": { type: "boolean" },
+  "debug-performance": { type: "boolean" },
+  report: { type: "string" },
+  "analyze-skipped": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /** --dev-mode: the guide's "test settings on a few photos first". */
 const DEV_MODE_LIMIT = 20;
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
+    // Not strict: any configuration flag (docs/configuration.md) may follow as --flag=value;
+    // unknown names are refused below rather than silently ignored.
     strict: false,
-    options: {
-      source: { type: "string" },
-      output: { type: "string" },
-      "parallel-workers": { type: "string" },
-      "batch-size": { type: "string" },
-      "ai-provider": { type: "string" },
-      profile: { type: "string" },
-      config: { type: "string" },
-      limit: { type: "string" },
-      "dev-mode": { type: "boolean" },
-      "debug-performance": { type: "boolean" },
-      report: { type: "string" },
-      "analyze-skipped": { type: "boolean" },
-      help: { type: "boolean", short: "h" },
-    },
+    allowPositionals: true,
+    options: CLI_OPTIONS,
   });
   if (values.help) {
     console.log(USAGE);
     return 0;
+  }
+  const unknown = Object.keys(values).filter((name) => !(name in CLI_OPTIONS) && !CONFIG_FLAGS.includes(`--${name}`));
+  if (unknown.length > 0 || positionals.length > 0) {
+    const what = [...unknown.map((n) => `--${n}`), ...positionals.map((p) => JSON.stringify(p))].join(", ");
+    const hint = positionals.length > 0 ? " Configuration flags take their value after '=', e.g. --max-rpm=600." : "";
+    console.error(`Not an option of this command: ${what}.${hint}\n${USAGE}`);
+    return 2;
   }
   if (typeof values.source !== "string") {
     console.error(`--source DIR is required.\n${USAGE}`);
@@ -137,10 +149,15 @@ async function main(argv: string[]): Promise<number> {
   }
   phase("export done");
   const json = cliReport({ ingest, report, elapsedS: (Date.now() - started) / 1000, exported, config });
+  const requests =
+    json.provider === "local"
+      ? "Measured locally: no requests sent"
+      : `${count(json.requests, "request")}, ${json.rate_limited} rate-limited, ${json.retries} retries, ${json.timeouts} timeouts` +
+        `${json.success_rate === null ? "" : ` (success rate ${(json.success_rate * 100).toFixed(1)}%)`}, ${json.requests_per_s} requests/s`;
   console.log(
     `\n${count(json.images, "photo")}: ${json.analyzed} analysed, ${json.cached} from cache, ${json.skipped} skipped, ${json.failed} failed` +
-      ` (${count(ingest.rejected.length, "file")} refused). ${count(json.requests, "request")}, ${json.rate_limited} rate-limited, ${json.retries} retries,` +
-      ` ${json.timeouts} timeouts${json.success_rate === null ? "" : ` (success rate ${(json.success_rate * 100).toFixed(1)}%)`}; ${json.images_per_s} photos/s, ${json.requests_per_s} requests/s over the ${json.analysis_elapsed_s} s of analysis; ${json.elapsed_s} s in all.`,
+      ` (${count(ingest.rejected.length, "file")} refused). ${requests}; ${json.images_per_s} photos/s over the ${json.analysis_elapsed_s} s of analysis;` +
+      ` ${json.elapsed_s} s in all.`,
   );
   if (exported) console.log(`Wrote ${exported.files} files in ${exported.albums} albums to ${path.resolve(values.output as string)}.`);
   for (const a of json.advice) console.log(`Advice: ${a}`);

@@ -38,14 +38,14 @@ afterAll(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function organize(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+async function organize(args: string[], withKey = true): Promise<{ code: number; stdout: string; stderr: string }> {
   const env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
     NODE_ENV: "test" as const,
     DATABASE_URL: getEnv().DATABASE_URL,
     DATA_DIR: path.join(root, "data"),
-    LLAMA_API_KEY: "k",
+    ...(withKey ? { LLAMA_API_KEY: "k" } : {}),
     LLAMA_API_BASE_URL: llama.url,
   };
   try {
@@ -104,5 +104,22 @@ describe("npm run organize", () => {
     const none = await organize([]);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/--source DIR is required/);
+    // A misspelt flag is refused, not ignored; a config flag's value goes after '='.
+    const typo = await organize(["--source", source, "--paralel-workers=8"]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/Not an option of this command: --paralel-workers\./);
+    const spaced = await organize(["--source", source, "--max-rpm", "600"]);
+    expect(spaced.code).toBe(2);
+    expect(spaced.stderr).toMatch(/Not an option of this command: "600"\. Configuration flags take their value after '=', e\.g\. --max-rpm=600/);
+  }, 120_000);
+
+  it("without an API key measures locally and says so, sending nothing", async () => {
+    const before = llama.stats().received;
+    const local = await organize(["--source", source, "--report", path.join(root, "local.json")], false);
+    expect(local.code, local.stdout + local.stderr).toBe(0);
+    expect(local.stdout).toMatch(/No LLAMA_API_KEY set: photos are measured locally, not analysed by AI\./);
+    expect(local.stdout).toMatch(/Measured locally: no requests sent/);
+    expect(await readReport(path.join(root, "local.json"))).toMatchObject({ provider: "local", images: READABLE, failed: 0, refused: 2 });
+    expect(llama.stats().received).toBe(before);
   }, 120_000);
 });
