@@ -62,18 +62,29 @@ export function GridEditor({ teamId, albumId, kind, tiles: initial, canEdit }: {
   }
 
   const handMade = kind === "CUSTOM" || kind === "CAROUSEL";
+  // A carousel is one post whose slides are swiped left to right, not a block of the profile grid.
+  const carousel = kind === "CAROUSEL";
   if (tiles.length === 0) return <p className="card text-neutral-600">This album has no photos yet.</p>;
   return (
     <section className="space-y-2">
       <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 className="text-lg font-semibold">Grid preview</h2>
-        {canEdit && kind === "CAROUSEL" && (
+        <h2 className="text-lg font-semibold">{carousel ? "Carousel preview" : "Grid preview"}</h2>
+        {canEdit && carousel && (
           <button className="btn-secondary" onClick={() => void suggest()}>Suggested order</button>
         )}
       </div>
-      {canEdit && <p className="text-sm text-neutral-500">Drag a tile, or use its arrows, to reorder. The first tile is the newest post (top left).</p>}
+      {canEdit && (
+        <p className="text-sm text-neutral-500">
+          {carousel
+            ? "Slide 1 is the cover the feed shows; people swipe to the rest in this order. Drag a slide, or use its arrows, to reorder."
+            : "Drag a tile, or use its arrows, to reorder. The first tile is the newest post (top left)."}
+        </p>
+      )}
       <p className="text-sm text-neutral-600" role="status" aria-live="polite" data-testid="grid-status">{status}</p>
-      <ol className="mx-auto grid max-w-xl grid-cols-3 gap-0.5 bg-white" data-testid="grid-preview">
+      <ol
+        className={carousel ? "flex snap-x gap-2 overflow-x-auto pb-2" : "mx-auto grid max-w-xl grid-cols-3 gap-0.5 bg-white"}
+        data-testid={carousel ? "carousel-preview" : "grid-preview"}
+      >
         {tiles.map((t, i) => (
           <li
             key={t.id}
@@ -93,7 +104,7 @@ export function GridEditor({ teamId, albumId, kind, tiles: initial, canEdit }: {
               setDragFrom(null);
             }}
             onDragEnd={() => setDragFrom(null)}
-            className={`group relative aspect-[3/4] overflow-hidden bg-neutral-100 ${dragFrom === i ? "opacity-40" : ""}`}
+            className={`group relative overflow-hidden bg-neutral-100 ${carousel ? "aspect-[4/5] w-44 shrink-0 snap-start rounded sm:w-52" : "aspect-[3/4]"} ${dragFrom === i ? "opacity-40" : ""}`}
           >
             <Link href={`/t/${teamId}/photos/${t.id}`} draggable={false}>
               <img
@@ -105,8 +116,10 @@ export function GridEditor({ teamId, albumId, kind, tiles: initial, canEdit }: {
                 style={{ objectPosition: t.position }}
               />
             </Link>
-            {kind === "CAROUSEL" && i === 0 && (
-              <span className="absolute left-1 top-1 rounded bg-black/70 px-1 text-xs text-white">cover</span>
+            {carousel && (
+              <span className="absolute left-1 top-1 rounded bg-black/70 px-1 text-xs text-white" data-testid="slide-label">
+                {i === 0 ? `1/${tiles.length} · cover` : `${i + 1}/${tiles.length}`}
+              </span>
             )}
             {canEdit && (
               <div className="absolute inset-x-0 bottom-0 flex justify-between bg-black/50 p-0.5 opacity-0 transition-opacity focus-within:opacity-100 group-hover:opacity-100">

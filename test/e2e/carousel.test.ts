@@ -1,0 +1,75 @@
+// A carousel in a real browser: from an analysed set's albums page, create a
+// carousel (up to 10 slides from Best picks); its page previews the slides in
+// swipe order with the cover first, a slide moved with its arrow keeps its
+// place after a reload, and "Suggested order" puts the best photo first.
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { launchBrowser, signedInUser } from "../helpers/browser";
+import { sceneJpeg } from "../helpers/images";
+
+const baseUrl = inject("baseUrl");
+const PHOTOS = 12;
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const slides = (page: Page) =>
+  page.locator('[data-testid="carousel-preview"] > li').evaluateAll((els) => els.map((e) => e.getAttribute("data-photo-id") ?? ""));
+
+describe("carousel", () => {
+  it("is created from Best picks, previewed as slides, and reordered", async () => {
+    const { page, teamId } = await signedInUser(browser, baseUrl, "carousel");
+    const created = await page.request.post(`/api/teams/${teamId}/sets`, { data: { name: "Harbour" } });
+    const { set } = (await created.json()) as { set: { id: string } };
+    for (let i = 0; i < PHOTOS; i++) {
+      const res = await page.request.post(`/api/teams/${teamId}/sets/${set.id}/uploads`, {
+        multipart: { file: { name: `harbour-${i}.jpg`, mimeType: "image/jpeg", buffer: await sceneJpeg(900 + i, 800, 600) } },
+      });
+      expect(res.status()).toBe(200);
+    }
+    await expect
+      .poll(async () => ((await (await page.request.get(`/api/teams/${teamId}/sets/${set.id}/analysis`)).json()) as { percent: number }).percent, {
+        timeout: 90_000,
+        interval: 500,
+      })
+      .toBe(100);
+
+    await page.goto(`/t/${teamId}/sets/${set.id}/albums`);
+    await page.getByPlaceholder("Summer carousel").fill("Harbour carousel");
+    await page.getByRole("button", { name: "Create" }).click();
+    await page.waitForURL(/\/albums\/[^/]+$/);
+    await expect(page.getByRole("heading", { name: "Harbour carousel" }).isVisible()).resolves.toBe(true);
+    await expect(page.getByRole("heading", { name: "Carousel preview" }).isVisible()).resolves.toBe(true);
+
+    const first = await slides(page);
+    expect(first).toHaveLength(10); // Instagram's limit, from the 12 best picks
+    const labels = await page.getByTestId("slide-label").allTextContents();
+    expect(labels[0]).toBe("1/10 · cover");
+    expect(labels[1]).toBe("2/10");
+
+    // Move slide 2 to the front with its arrow; the order is saved.
+    const slide2 = page.locator('[data-testid="carousel-preview"] > li').nth(1);
+    await slide2.hover();
+    await slide2.getByRole("button", { name: /earlier$/ }).click();
+    await expect.poll(() => page.getByTestId("grid-status").textContent(), { timeout: 20_000 }).toMatch(/is now at position 1\./);
+    await page.reload();
+    expect(await slides(page)).toEqual([first[1], first[0], ...first.slice(2)]);
+
+    // The suggested order: the best-scored photo as the cover.
+    await page.getByRole("button", { name: "Suggested order" }).click();
+    await expect.poll(() => page.getByTestId("grid-status").textContent(), { timeout: 20_000 }).toMatch(/best photo first as the cover/);
+    await page.reload();
+    const suggested = await slides(page);
+    expect(new Set(suggested)).toEqual(new Set(first));
+    const scores = await Promise.all(
+      suggested.map(async (id) => ((await (await page.request.get(`/api/teams/${teamId}/photos/${id}`)).json()) as { photo: { instagramScore: number | null } }).photo.instagramScore ?? -1),
+    );
+    expect(scores[0]).toBe(Math.max(...scores));
+    await page.context().close();
+  });
+});
