@@ -94,6 +94,10 @@ export class AnalysisEngine {
   private readonly ownsShared: boolean;
   private pending: Work[] = [];
   private retryReady: Work[] = [];
+  /** Per set, the signal that stops its batches still waiting in the scheduler (see dropStoppedSets). */
+  private setStops = new Map<string, AbortController>();
+  /** How many batches of each set the scheduler holds (waiting or in flight). */
+  private scheduled = new Map<string, number>();
   private readonly inFlightContent = new Map<string, Work>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private jobs = 0;
@@ -367,18 +371,28 @@ export class AnalysisEngine {
       }
     }
     if (ready.length === 0) return;
+    const setId = (ready[0] as Work).photo.setId;
+    const stop = this.stopSignal(setId);
+    this.scheduled.set(setId, (this.scheduled.get(setId) ?? 0) + 1);
     let a: Attempt;
     try {
-      a = await this.scheduler.send(inputs, priority, this.signal);
+      a = await this.scheduler.send(inputs, priority, this.signal, stop);
     } catch (err) {
       if (this.signal.aborted) return; // released to the queue in finish()
+      if (stop.aborted) {
+        await this.release(ready); // paused or cancelled before it was sent
+        return;
+      }
       // Not a provider answer (a bug or an expired job): retry like a network failure.
       const msg = `Internal error while sending: ${(err as Error).message}`;
       this.total.lastError = msg;
       for (const w of ready) this.retry(w, msg, false);
       return;
+    } finally {
+      const left = (this.scheduled.get(setId) ?? 1) - 1;
+      if (left > 0) this.scheduled.set(setId, left);
+      else this.scheduled.delete(setId);
     }
-    const setId = (ready[0] as Work).photo.setId;
     this.count(setId, (s) => {
       if (s !== this.total) s.request();
       s.latency(a.latencyMs);
@@ -494,27 +508,45 @@ export class AnalysisEngine {
 
   /**
    * A set paused or cancelled while we hold its photos: what has not been sent
-   * yet goes back to the queue now (requests in flight finish and are saved).
+   * yet goes back to the queue now - the work waiting here and the batches
+   * waiting in the scheduler for a slot or rate budget (their stop signal
+   * fires; sendBatch releases them). Requests in flight finish and are saved.
    */
   private async dropStoppedSets(): Promise<void> {
     const waiting = [...this.pending, ...this.retryReady];
-    if (waiting.length === 0) return;
-    const setIds = [...new Set(waiting.map((w) => w.photo.setId))];
+    const setIds = [...new Set([...waiting.map((w) => w.photo.setId), ...this.scheduled.keys()])];
+    if (setIds.length === 0) return;
     const stopped = await db().photoSet.findMany({ where: { id: { in: setIds }, status: { in: ["PAUSED", "CANCELLED"] } }, select: { id: true } });
     if (stopped.length === 0) return;
     const ids = new Set(stopped.map((x) => x.id));
+    for (const id of ids) {
+      this.setStops.get(id)?.abort(new Error("the set was paused or cancelled"));
+      this.setStops.delete(id); // work claimed after a resume gets a fresh signal
+    }
     const drop = (list: Work[]) => list.filter((w) => !ids.has(w.photo.setId));
     // Read the lists again: some may have been sent while we asked.
     const dropped = [...this.pending, ...this.retryReady].filter((w) => ids.has(w.photo.setId));
     this.pending = drop(this.pending);
     this.retryReady = drop(this.retryReady);
-    const photoIds = dropped.flatMap((w) => [w.photo.id, ...w.followers.map((f) => f.id)]);
-    for (const w of dropped) this.done(w);
+    await this.release(dropped);
+  }
+
+  /** Hands photos we hold but will not send back to the queue, uncounted. */
+  private async release(works: Work[]): Promise<void> {
+    if (works.length === 0) return;
+    const photoIds = works.flatMap((w) => [w.photo.id, ...w.followers.map((f) => f.id)]);
+    for (const w of works) this.done(w);
     await releasePhotos(this.owner, photoIds);
     this.outstanding -= photoIds.length;
-    for (const w of dropped) this.count(w.photo.setId, (s) => (s.c.images -= 1 + w.followers.length));
+    for (const w of works) this.count(w.photo.setId, (s) => (s.c.images -= 1 + w.followers.length));
     this.opts.debug?.(`released ${photoIds.length} photos of paused/cancelled sets`);
     this.poke();
+  }
+
+  private stopSignal(setId: string): AbortSignal {
+    let c = this.setStops.get(setId);
+    if (!c) this.setStops.set(setId, (c = new AbortController()));
+    return c.signal;
   }
 
   /**

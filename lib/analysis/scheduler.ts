@@ -86,18 +86,26 @@ export class RequestScheduler {
     void this.limiter.updateSettings({ maxConcurrent: next });
   }
 
-  /** One attempt of one batch. Never throws a ProviderError: it is returned. Other errors (abort) propagate. */
-  send(batch: PhotoInput[], priority: number, signal: AbortSignal): Promise<Attempt> {
+  /**
+   * One attempt of one batch. Never throws a ProviderError: it is returned.
+   * Other errors (abort) propagate. `signal` aborts the attempt at any point,
+   * the request included; `beforeSend` only while it waits for its slot and
+   * rate budget (its set was paused or cancelled): a request already sent is
+   * answered and saved, one not yet sent is not sent.
+   */
+  send(batch: PhotoInput[], priority: number, signal: AbortSignal, beforeSend?: AbortSignal): Promise<Attempt> {
     // Bottleneck's expiration is a safety net for a job that somehow never
     // settles; the request itself is aborted at fast_timeout below.
-    return this.limiter.schedule({ priority, expiration: this.timeoutMs + 10 * 60_000 }, () => this.attempt(batch, signal));
+    return this.limiter.schedule({ priority, expiration: this.timeoutMs + 10 * 60_000 }, () => this.attempt(batch, signal, beforeSend));
   }
 
-  private async attempt(batch: PhotoInput[], signal: AbortSignal): Promise<Attempt> {
+  private async attempt(batch: PhotoInput[], signal: AbortSignal, beforeSend?: AbortSignal): Promise<Attempt> {
+    const waiting = beforeSend ? AbortSignal.any([signal, beforeSend]) : signal;
+    waiting.throwIfAborted();
     const tokens = this.provider.estimateTokens(batch);
-    await this.gate.acquire(tokens, signal);
+    await this.gate.acquire(tokens, waiting);
     if (this.shared) await this.shared.acquire();
-    signal.throwIfAborted();
+    waiting.throwIfAborted();
     this.inFlight += 1;
     this.events.onRequest?.(batch.length);
     const started = this.now();

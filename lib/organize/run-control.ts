@@ -1,8 +1,9 @@
 // The dashboard's buttons. PhotoSet.status gates claiming: the analysis
 // engine's worker takes queued photos only of sets that are not PAUSED or
-// CANCELLED, so these are single-row updates and take effect at the next claim
-// (photos already in flight finish). Retry and re-analyse put photos back in
-// the QUEUED state the engine reads.
+// CANCELLED, so these are single-row updates. The engine looks every second
+// and hands back what it holds of a stopped set and has not sent (also batches
+// waiting for rate budget); requests already in flight finish and are saved.
+// Retry and re-analyse put photos back in the QUEUED state the engine reads.
 import { db, type SetStatus } from "@/lib/db";
 import { conflict, notFound } from "@/lib/errors";
 

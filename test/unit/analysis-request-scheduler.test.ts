@@ -73,4 +73,26 @@ describe("RequestScheduler", () => {
     expect(Math.min(...provider.calls.slice(1)) - failedAt).toBeGreaterThanOrEqual(295);
     await s.close();
   });
+
+  it("beforeSend stops attempts still waiting for a slot, never one already sent", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const provider = fakeProvider(async () => {
+      await gate;
+      return ok();
+    });
+    const s = new RequestScheduler(provider, config({ parallelWorkers: 1, maxConcurrentRequests: 1, adaptiveRateLimiting: false }));
+    const run = new AbortController();
+    const stop = new AbortController();
+    const sent = s.send([photo], 5, run.signal, stop.signal);
+    const waiting = [s.send([photo], 5, run.signal, stop.signal), s.send([photo], 5, run.signal, stop.signal)];
+    await tick(30);
+    expect(provider.calls.length).toBe(1); // one slot: the other two wait
+    stop.abort(new Error("paused"));
+    release();
+    await expect(sent).resolves.toMatchObject({ ok: true }); // answered, not cut off
+    for (const w of waiting) await expect(w).rejects.toThrow("paused");
+    expect(provider.calls.length).toBe(1);
+    await s.close();
+  });
 });
