@@ -6,6 +6,8 @@ import type { ResolvedShare } from "./links";
 
 export interface SharedAlbum {
   name: string;
+  /** A carousel is shown as its slides in order; any other album as a profile grid. */
+  carousel: boolean;
   allowDownload: boolean;
   photos: {
     id: string;
@@ -22,6 +24,7 @@ export async function sharedAlbumView(share: ResolvedShare): Promise<SharedAlbum
   const a = await getAlbum(share.teamId, share.albumId);
   return {
     name: a.name,
+    carousel: a.kind === "CAROUSEL",
     allowDownload: share.allowDownload,
     photos: a.photos.map((p) => ({
       id: p.id,

@@ -1,7 +1,8 @@
 // A carousel in a real browser: from an analysed set's albums page, create a
 // carousel (up to 10 slides from Best picks); its page previews the slides in
 // swipe order with the cover first, a slide moved with its arrow keeps its
-// place after a reload, and "Suggested order" puts the best photo first.
+// place after a reload, "Suggested order" puts the best photo first, and its
+// share link shows the same slides in the same order.
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, signedInUser } from "../helpers/browser";
@@ -70,6 +71,20 @@ describe("carousel", () => {
       suggested.map(async (id) => ((await (await page.request.get(`/api/teams/${teamId}/photos/${id}`)).json()) as { photo: { instagramScore: number | null } }).photo.instagramScore ?? -1),
     );
     expect(scores[0]).toBe(Math.max(...scores));
+
+    // Shared by link, it is shown as the same slides in the same order.
+    const albumId = new URL(page.url()).pathname.split("/").at(-1)!;
+    const share = await page.request.post(`/api/teams/${teamId}/albums/${albumId}/shares`, { data: { allowDownload: false } });
+    expect(share.status()).toBe(200);
+    const visitor = await browser.newContext({ baseURL: baseUrl });
+    const shared = await visitor.newPage();
+    await shared.goto(((await share.json()) as { path: string }).path);
+    const sharedSlides = await shared.locator('[data-testid="shared-carousel"] > li img').evaluateAll((els) =>
+      els.map((e) => (e as HTMLImageElement).src.split("/photos/")[1]?.split("/")[0] ?? ""),
+    );
+    expect(sharedSlides).toEqual(suggested);
+    expect(await shared.getByTestId("shared-slide-label").first().textContent()).toBe("1/10");
+    await visitor.close();
     await page.context().close();
   });
 });

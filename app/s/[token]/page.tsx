@@ -42,9 +42,17 @@ export default async function SharedAlbumPage({ params }: { params: Promise<{ to
           </a>
         )}
       </div>
-      <ol className="mx-auto grid max-w-xl grid-cols-3 gap-0.5" data-testid="shared-grid">
-        {album.photos.map((p) => (
-          <li key={p.id} className="aspect-[3/4] overflow-hidden bg-neutral-100">
+      <ol
+        className={album.carousel ? "flex snap-x gap-2 overflow-x-auto pb-2" : "mx-auto grid max-w-xl grid-cols-3 gap-0.5"}
+        data-testid={album.carousel ? "shared-carousel" : "shared-grid"}
+      >
+        {album.photos.map((p, i) => (
+          <li key={p.id} className={album.carousel ? "relative aspect-[4/5] w-44 shrink-0 snap-start overflow-hidden rounded bg-neutral-100 sm:w-52" : "aspect-[3/4] overflow-hidden bg-neutral-100"}>
+            {album.carousel && (
+              <span className="absolute left-1 top-1 rounded bg-black/70 px-1 text-xs text-white" data-testid="shared-slide-label">
+                {i + 1}/{album.photos.length}
+              </span>
+            )}
             <a href={`#photo-${p.id}`}>
               <img
                 src={img(p.id, "thumb")}
