@@ -94,10 +94,12 @@ export class AnalysisEngine {
   private readonly ownsShared: boolean;
   private pending: Work[] = [];
   private retryReady: Work[] = [];
-  /** Per set, the signal that stops its batches still waiting in the scheduler (see dropStoppedSets). */
-  private setStops = new Map<string, AbortController>();
-  /** How many batches of each set the scheduler holds (waiting or in flight). */
-  private scheduled = new Map<string, number>();
+  /**
+   * Per set with batches in the scheduler (waiting or in flight): how many, and
+   * the signal that stops those still waiting (see dropStoppedSets). An entry
+   * goes when its last batch is back, so sets served long ago leave nothing.
+   */
+  private scheduled = new Map<string, { batches: number; stop: AbortController }>();
   private readonly inFlightContent = new Map<string, Work>();
   private readonly timers = new Set<NodeJS.Timeout>();
   private jobs = 0;
@@ -372,14 +374,15 @@ export class AnalysisEngine {
     }
     if (ready.length === 0) return;
     const setId = (ready[0] as Work).photo.setId;
-    const stop = this.stopSignal(setId);
-    this.scheduled.set(setId, (this.scheduled.get(setId) ?? 0) + 1);
+    let slot = this.scheduled.get(setId);
+    if (!slot) this.scheduled.set(setId, (slot = { batches: 0, stop: new AbortController() }));
+    slot.batches += 1;
     let a: Attempt;
     try {
-      a = await this.scheduler.send(inputs, priority, this.signal, stop);
+      a = await this.scheduler.send(inputs, priority, this.signal, slot.stop.signal);
     } catch (err) {
       if (this.signal.aborted) return; // released to the queue in finish()
-      if (stop.aborted) {
+      if (slot.stop.signal.aborted) {
         await this.release(ready); // paused or cancelled before it was sent
         return;
       }
@@ -389,9 +392,8 @@ export class AnalysisEngine {
       for (const w of ready) this.retry(w, msg, false);
       return;
     } finally {
-      const left = (this.scheduled.get(setId) ?? 1) - 1;
-      if (left > 0) this.scheduled.set(setId, left);
-      else this.scheduled.delete(setId);
+      // A stopped set's entry is already gone (or replaced after a resume): leave that one be.
+      if (--slot.batches === 0 && this.scheduled.get(setId) === slot) this.scheduled.delete(setId);
     }
     this.count(setId, (s) => {
       if (s !== this.total) s.request();
@@ -520,8 +522,8 @@ export class AnalysisEngine {
     if (stopped.length === 0) return;
     const ids = new Set(stopped.map((x) => x.id));
     for (const id of ids) {
-      this.setStops.get(id)?.abort(new Error("the set was paused or cancelled"));
-      this.setStops.delete(id); // work claimed after a resume gets a fresh signal
+      this.scheduled.get(id)?.stop.abort(new Error("the set was paused or cancelled"));
+      this.scheduled.delete(id); // batches after a resume get a fresh signal
     }
     const drop = (list: Work[]) => list.filter((w) => !ids.has(w.photo.setId));
     // Read the lists again: some may have been sent while we asked.
@@ -541,12 +543,6 @@ export class AnalysisEngine {
     for (const w of works) this.count(w.photo.setId, (s) => (s.c.images -= 1 + w.followers.length));
     this.opts.debug?.(`released ${photoIds.length} photos of paused/cancelled sets`);
     this.poke();
-  }
-
-  private stopSignal(setId: string): AbortSignal {
-    let c = this.setStops.get(setId);
-    if (!c) this.setStops.set(setId, (c = new AbortController()));
-    return c.signal;
   }
 
   /**
