@@ -50,7 +50,7 @@ export interface DashboardProgress {
     concurrency: number;
     concurrencyLimit: number;
     requestsPerS: number;
-    /** Share of the request budget in use (0..1), when known: see budgetUsed. */
+    /** Share of the request budget in use (0..1), when known: see requestBudget. */
     budgetUsed: number | null;
     /** Requests per minute the budget allows: what the engine paces to, else the configured limit. */
     ceilingRpm: number | null;
@@ -129,9 +129,7 @@ export async function dashboardProgress(teamId: string, setId: string): Promise<
           concurrency: r.concurrency,
           concurrencyLimit: r.concurrencyLimit,
           requestsPerS: r.requestsPerS,
-          // A local run sends no requests: no budget. Runs recorded before the ceiling was stored fall back to the configured limit.
-          budgetUsed: r.provider === "local" ? null : budgetUsed(r.requestsPerS, r.ceilingRps, provider.maxRequestsPerMinute),
-          ceilingRpm: r.provider === "local" ? null : r.ceilingRps > 0 ? Math.round(r.ceilingRps * 60) : provider.maxRequestsPerMinute,
+          ...requestBudget(r, provider.maxRequestsPerMinute),
           backingOff: r.backingOff,
           latencyP50Ms: r.latencyP50Ms,
           latencyP95Ms: r.latencyP95Ms,
@@ -149,9 +147,15 @@ export async function dashboardProgress(teamId: string, setId: string): Promise<
  * The rate in use against the rate the engine was allowed. The engine's own
  * ceiling comes first: it is the configured limit until the provider's headers
  * or 429s say the real one is lower, and then the configured figure would
- * show a saturated budget as nearly unused.
+ * show a saturated budget as nearly unused. Runs recorded before the ceiling
+ * was stored fall back to the configured limit; a local run sends no requests
+ * and has no budget.
  */
-function budgetUsed(requestsPerS: number, ceilingRps: number, configuredRpm: number | null): number | null {
-  const allowedRps = ceilingRps > 0 ? ceilingRps : configuredRpm ? configuredRpm / 60 : 0;
-  return allowedRps > 0 ? Math.min(1, requestsPerS / allowedRps) : null;
+function requestBudget(
+  r: { provider: string; requestsPerS: number; ceilingRps: number },
+  configuredRpm: number | null,
+): { budgetUsed: number | null; ceilingRpm: number | null } {
+  const allowedRpm = r.provider === "local" ? null : r.ceilingRps > 0 ? r.ceilingRps * 60 : configuredRpm;
+  if (!allowedRpm) return { budgetUsed: null, ceilingRpm: null };
+  return { budgetUsed: Math.min(1, (r.requestsPerS * 60) / allowedRpm), ceilingRpm: Math.round(allowedRpm) };
 }
