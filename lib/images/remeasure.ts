@@ -42,16 +42,10 @@ export function createSharpnessRemeasure(opts: { setId?: string } = {}): Sharpne
     async next() {
       const photo = await take();
       if (!photo) return false;
-      let input: Buffer;
-      try {
-        input = await storage().get(photo.contentHash, "original");
-      } catch {
-        unreadable++;
-        return true;
-      }
       let sharpness: number;
       try {
-        ({ sharpness } = await processImage(input));
+        // The original gone or no longer decodable: passed over, the photo keeps no sharpness.
+        ({ sharpness } = await processImage(await storage().get(photo.contentHash, "original")));
       } catch {
         unreadable++;
         return true;
