@@ -28,6 +28,19 @@ export async function sceneJpeg(seed: number, width = 640, height = 480, quality
   return (await scene(seed, width, height)).jpeg({ quality }).toBuffer();
 }
 
+/**
+ * A 1200 x 900 scene with fine detail (thin stripes), so blur is measurable, as
+ * a JPEG; `blur` (a Gaussian sigma in pixels) softens it before encoding.
+ */
+export async function detailedJpeg(seed: number, blur = 0): Promise<Buffer> {
+  const bars = Array.from({ length: 60 }, (_, i) => `<rect x="${i * 20}" y="0" width="6" height="900" fill="#000" fill-opacity="0.3"/>`).join("");
+  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900">${bars}</svg>`);
+  const detailed = (await scene(seed, 1200, 900)).composite([{ input: svg }]);
+  if (blur === 0) return detailed.jpeg({ quality: 90 }).toBuffer();
+  // Composite first, then blur: one sharp pipeline would blur the scene under the stripes only.
+  return sharp(await detailed.png().toBuffer()).blur(blur).jpeg({ quality: 90 }).toBuffer();
+}
+
 /** The same scene, smaller, slightly brighter and re-encoded: a near-duplicate. */
 export async function nearDuplicateOf(jpeg: Buffer): Promise<Buffer> {
   const meta = await sharp(jpeg).metadata();

@@ -5,23 +5,14 @@
 // the pass.
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import sharp from "sharp";
 import { expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { MIGRATIONS_DIR } from "@/lib/db/migrate";
 import { ingestFile, processPendingPhotos } from "@/lib/images/pipeline";
 import { createSharpnessRemeasure } from "@/lib/images/remeasure";
 import { storage } from "@/lib/storage";
-import { scene } from "@/test/helpers/images";
+import { detailedJpeg } from "@/test/helpers/images";
 import { teamWithSet } from "@/test/helpers/ingest-fixture";
-
-async function stripes(seed: number, blur: number): Promise<Buffer> {
-  const bars = Array.from({ length: 60 }, (_, i) => `<rect x="${i * 20}" y="0" width="6" height="900" fill="#000" fill-opacity="0.3"/>`).join("");
-  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900">${bars}</svg>`);
-  const crisp = await (await scene(seed, 1200, 900)).composite([{ input: svg }]).png().toBuffer();
-  const img = sharp(crisp);
-  return (blur > 0 ? img.blur(blur) : img).jpeg({ quality: 90 }).toBuffer();
-}
 
 it("the migration clears only sharpness, and an idle pass re-measures it from the originals as the pipeline would", async () => {
   const sql = await readFile(path.join(MIGRATIONS_DIR, "20261127190000_sharpness_new_scale", "migration.sql"), "utf8");
@@ -29,16 +20,16 @@ it("the migration clears only sharpness, and an idle pass re-measures it from th
 
   const a = await teamWithSet();
   const b = await teamWithSet();
-  const crisp = await stripes(601, 0);
-  const blurred = await stripes(602, 2);
-  const lost = await stripes(603, 0);
+  const crisp = await detailedJpeg(601);
+  const blurred = await detailedJpeg(602, 2);
+  const lost = await detailedJpeg(603);
   const add = async (t: typeof a, name: string, buffer: Buffer) =>
     (await ingestFile({ teamId: t.team.id, setId: t.set.id, originalName: name, buffer })).photoId;
   const ids = { crisp: await add(a, "crisp.jpg", crisp), blurred: await add(a, "blurred.jpg", blurred), lost: await add(a, "lost.jpg", lost) };
   const sameContentElsewhere = await add(b, "crisp-copy.jpg", crisp);
   expect(await processPendingPhotos({ setId: a.set.id })).toBe(3);
   expect(await processPendingPhotos({ setId: b.set.id })).toBe(1);
-  const notPrepared = await add(a, "later.jpg", await stripes(604, 0)); // still UPLOADED: nothing to re-measure
+  const notPrepared = await add(a, "later.jpg", await detailedJpeg(604)); // still UPLOADED: nothing to re-measure
 
   const before = new Map((await db().photo.findMany({ where: { id: { in: Object.values(ids) } } })).map((p) => [p.id, p.sharpness]));
   expect(before.get(ids.crisp)).toBeGreaterThan(4 * before.get(ids.blurred)!);

@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 import { groupNearDuplicates } from "@/lib/images/duplicates";
 import { ingestFile, processPendingPhotos } from "@/lib/images/pipeline";
 import { storage } from "@/lib/storage";
-import { nearDuplicateOf, scene, sceneJpeg } from "@/test/helpers/images";
+import { detailedJpeg, nearDuplicateOf, scene, sceneJpeg } from "@/test/helpers/images";
 import { teamWithSet } from "@/test/helpers/ingest-fixture";
 
 async function add(team: { id: string }, set: { id: string }, name: string, buffer: Buffer) {
@@ -21,13 +21,6 @@ function pngClaiming(width: number, height: number, png: Buffer): Buffer {
   out.writeUInt32BE(height, 20);
   out.writeUInt32BE(zlib.crc32(out.subarray(12, 29)), 29);
   return out;
-}
-
-/** A scene with fine detail (thin stripes), so blur is measurable. */
-async function detailedJpeg(seed: number): Promise<Buffer> {
-  const bars = Array.from({ length: 60 }, (_, i) => `<rect x="${i * 20}" y="0" width="6" height="900" fill="#000" fill-opacity="0.3"/>`).join("");
-  const svg = Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="900">${bars}</svg>`);
-  return (await scene(seed, 1200, 900)).composite([{ input: svg }]).jpeg({ quality: 90 }).toBuffer();
 }
 
 describe("processPendingPhotos", () => {
