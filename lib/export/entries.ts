@@ -43,7 +43,11 @@ export function captionsCsv(folder: ExportFolder): string {
       quality_score: p.qualityScore ?? "",
       analysed_by_ai: p.aiAnalysed ? "yes" : "no",
     })),
-    { header: true, columns: [...CSV_COLUMNS], bom: true },
+    // escape_formulas: a cell starting with = + - @ TAB or CR gets a leading
+    // apostrophe, so a caption like =HYPERLINK(...) opens as text, not as a
+    // formula, in Excel, LibreOffice, Numbers or Sheets (OWASP "CSV injection").
+    // Captions come from the model and from any member, and reach public share ZIPs.
+    { header: true, columns: [...CSV_COLUMNS], bom: true, escape_formulas: true },
   );
 }
 

@@ -93,6 +93,29 @@ describe("sidecars and captions", () => {
     expect(csv.split("\n")[0]).toBe("file,album,original_name,caption,hashtags,alt_text,category,instagram_score,quality_score,analysed_by_ai");
     expect(csv).toContain('001-a.jpg,Best picks,a.jpg,"Hello, ""world""\nline two",#a #b,alt,food,8.5,7,yes');
   });
+  it("neutralises cells that a spreadsheet would run as formulas (= + - @ TAB CR)", () => {
+    const base = {
+      photoId: "p1", contentHash: "h", crop: null, aiAnalysed: true, altText: null, description: null, tags: [],
+      category: null, instagramScore: -1, qualityScore: 7,
+    };
+    const hostile = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"];
+    const folder: ExportFolder = {
+      name: "Food",
+      kind: "CATEGORY",
+      photos: hostile.map((caption, i) => ({ ...base, originalName: `=${i}.jpg`, file: `00${i}`, caption, hashtags: ["@me"] })),
+    };
+    const csv = captionsCsv(folder).replace(/^\uFEFF/, "");
+    const rows = csv.trimEnd().split(/\n(?=\d)/).slice(1);
+    expect(rows).toHaveLength(hostile.length);
+    for (const [i, row] of rows.entries()) {
+      // Every text cell that started with a trigger now starts with an apostrophe (quoted where CSV needs it).
+      expect(row).toContain(`'=${i}.jpg`);
+      expect(row).toContain("'@me");
+      expect(row).toMatch(new RegExp(`^00${i}\\.jpg,Food,'=${i}\\.jpg,"?'[=+\\-@\\t\\r]`));
+    }
+    // A number is data, not a formula: a negative score stays a number.
+    expect(rows[0]).toContain(",-1,7,yes");
+  });
   it("makes safe file names", () => {
     expect(safeName("../../etc/passwd")).toBe("etc passwd");
     expect(safeName("  ..  ")).toBe("untitled");
