@@ -17,6 +17,8 @@ const schema = z.object({
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(100_000_000),
   ANALYSIS_MAX_SIDE: z.coerce.number().int().min(256).max(4096).default(1024),
+  // Tiles of 336 px the analysis JPEG may span (Llama 4 bills 144 tokens a tile): docs/decisions/011.
+  ANALYSIS_MAX_TILES: z.coerce.number().int().min(1).max(16).default(6),
   PHASH_THRESHOLD: z.coerce.number().int().min(0).max(32).default(10),
   AI_PROVIDER: z.enum(["llama", "openai-compatible", "local"]).optional(),
   LLAMA_API_KEY: z.string().optional(),

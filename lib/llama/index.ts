@@ -11,6 +11,6 @@ export {
 } from "./provider";
 export { PROMPT_VERSION, buildPrompt, batchJsonSchema, parseBatchAnswer } from "./prompt";
 export { readRateLimit, parseRetryAfter } from "./rate-limit";
-export { estimateRequestTokens, requestCost, IMAGE_TOKENS, maxCompletionTokens } from "./tokens";
+export { estimateRequestTokens, requestCost, IMAGE_TOKENS, maxCompletionTokens, imageTokensFor, llama4ImageTokens, tileAwareSize } from "./tokens";
 export { localAnalysis, centredCrop } from "./local";
 export * from "./types";

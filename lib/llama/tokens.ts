@@ -4,12 +4,13 @@
 // Cost of one request, as the test server charges it:
 //   ceil(text characters / 4) + images x IMAGE_TOKENS + max_completion_tokens
 // Meta does not publish what the API bills for an image. IMAGE_TOKENS is Llama 4's
-// worst case: at most 16 tiles of 336 px plus one global tile, each 24x24 patches of
-// 14 px reduced 4x by pixel shuffle = 144 tokens: 17 x 144 = 2,448. An upper bound
-// keeps the tokens-per-minute budget safe; the live x-ratelimit-*-tokens headers
-// correct it whatever the true figure.
+// worst case (see llama4ImageTokens below): 16 tiles of 336 px plus the global
+// tile, each 24x24 patches of 14 px reduced 4x by pixel shuffle = 144 tokens,
+// plus 16 separators and 3 wrapper tokens: 2,467. It is what an image of unknown
+// size or an unknown model family is booked at; the live x-ratelimit-*-tokens
+// headers correct the budget whatever the true figure.
 
-export const IMAGE_TOKENS = 17 * 144;
+export const IMAGE_TOKENS = 17 * 144 + 16 + 3;
 /** Room left for one photo's JSON answer; also sent as max_completion_tokens. */
 export const COMPLETION_TOKENS_PER_PHOTO = 700;
 

@@ -7,6 +7,7 @@ import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { ImageError, hammingDistance, processImage, renderPreview, THUMB_SIDE } from "@/lib/images";
 import { readExif } from "@/lib/images/exif";
+import { llama4ImageTokens } from "@/lib/llama";
 import { nearDuplicateOf, scene, sceneJpeg } from "@/test/helpers/images";
 
 setFlagsFromString("--expose-gc");
@@ -14,11 +15,16 @@ setFlagsFromString("--expose-gc");
 describe("processImage", () => {
   it("derives the analysis JPEG and WebP thumbnail at their sizes and measures the photo", async () => {
     const jpeg = await sceneJpeg(1, 2000, 1500);
-    const r = await processImage(jpeg, { analysisMaxSide: 1024 });
+    const r = await processImage(jpeg, { analysisMaxSide: 1024, analysisMaxTiles: 6 });
     expect(r).toMatchObject({ format: "jpeg", width: 2000, height: 1500 });
     expect(r.aspect).toBeCloseTo(4 / 3);
+    // Whole tiles: 3x2 tiles of 336 px (~1,017 tokens), not 1024x768 (12 tiles, ~1,887).
     const a = await sharp(r.analysisJpeg).metadata();
-    expect([a.format, a.width, a.height]).toEqual(["jpeg", 1024, 768]);
+    expect([a.format, a.width, a.height]).toEqual(["jpeg", 896, 672]);
+    expect(llama4ImageTokens(896, 672)).toBe(1017);
+    // With 16 tiles allowed the longest side is the limit again.
+    const big = await sharp((await processImage(jpeg, { analysisMaxSide: 1024, analysisMaxTiles: 16 })).analysisJpeg).metadata();
+    expect([big.width, big.height]).toEqual([1024, 768]);
     const t = await sharp(r.thumbnailWebp).metadata();
     expect([t.format, t.width, t.height]).toEqual(["webp", THUMB_SIDE, 240]);
     expect(r.phash).toMatch(/^[0-9a-f]{16}$/);
