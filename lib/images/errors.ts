@@ -1,8 +1,12 @@
 // A photo the pipeline cannot use. The message is shown to people as the
-// photo's stateReason, so it says what is wrong in plain words.
-export class ImageError extends Error {
+// photo's stateReason, so it says what is wrong in plain words. It is an
+// AppError (422) so that a request which meets it (a failed photo's preview)
+// gets that reason, not an unhandled 500.
+import { AppError } from "@/lib/errors";
+
+export class ImageError extends AppError {
   constructor(message: string) {
-    super(message);
+    super("unprocessable", message);
     this.name = "ImageError";
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { AppError, toErrorBody } from "@/lib/errors";
+import { ImageError } from "@/lib/images/errors";
 import { assertSameOrigin, parseParams, readJson } from "@/lib/http";
 import { canAssign, atLeast } from "@/lib/teams/roles";
 import { hashPassword, passwordSchema, verifyPassword } from "@/lib/auth/password";
@@ -13,6 +14,11 @@ describe("error mapping", () => {
     expect(mapped.status).toBe(400);
     expect(mapped.body.error.message).toMatch(/^name: /);
     expect(toErrorBody({ code: "P2002" }).status).toBe(409);
+    // A photo the pipeline cannot read, met by a request (its preview): the reason, not a 500.
+    expect(toErrorBody(new ImageError("The image file is truncated."))).toMatchObject({
+      status: 422,
+      body: { error: { code: "unprocessable", message: "The image file is truncated." } },
+    });
     const log = vi.spyOn(console, "error").mockImplementation(() => {});
     const internal = toErrorBody(new Error("secret connection string leaked"));
     expect(internal.status).toBe(500);
