@@ -35,6 +35,8 @@ export interface EngineOptions {
   idlePollMs?: number;
   /** Called after every batch of results is written (at most ~10/s). */
   onProgress?: (p: ProgressSnapshot) => void;
+  /** Called with the sets whose run just closed (mode "forever"): their results are all written. */
+  onRunsFinished?: (setIds: string[]) => void;
   /** Per-request decisions (LLAMA_DEBUG=1, --debug-performance). */
   debug?: (msg: string) => void;
   /** Shared Redis budget; defaults to one when REDIS_URL is set. Pass null for none. */
@@ -249,8 +251,10 @@ export class AnalysisEngine {
           } else if (this.runs.size > 0) {
             // The background worker ran out of work: close these runs, so the
             // next upload starts a new one with its own statistics.
+            const closing = [...this.runs.keys()];
             await this.writeStats(true);
             this.runs.clear();
+            this.opts.onRunsFinished?.(closing);
           }
           await this.waitForChange(idle); // others' leases, or new uploads (worker)
         } else if (claimed === 0 || highWater - this.outstanding < 32) {
@@ -575,6 +579,7 @@ export class AnalysisEngine {
       // Results still in the writer's buffer belong to these runs: saved before the run reads FINISHED.
       await this.writer.flush();
       await this.writeStats(true, false, finished.map(([, r]) => r));
+      this.opts.onRunsFinished?.(finished.map(([setId]) => setId));
     } finally {
       this.closingRuns = false;
     }

@@ -14,6 +14,8 @@ export interface WorkerOptions {
   leaseMs?: number;
   idlePollMs?: number;
   debug?: (msg: string) => void;
+  /** See EngineOptions.onRunsFinished. */
+  onRunsFinished?: (setIds: string[]) => void;
 }
 
 /** Starts the loop; resolves its stop function (which waits until in-flight work is saved or released). */
@@ -34,6 +36,7 @@ export function startAnalysisWorker(opts: WorkerOptions = {}): () => Promise<voi
           leaseMs: opts.leaseMs ?? env.ANALYSIS_LEASE_MS,
           idlePollMs: opts.idlePollMs,
           debug: opts.debug,
+          onRunsFinished: opts.onRunsFinished,
         });
         if (stopped) break;
         await engine.run();

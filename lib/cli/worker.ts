@@ -10,6 +10,7 @@ import { resolveConfig } from "@/lib/config";
 import { closeDb, ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { startAnalysisWorker } from "@/lib/analysis";
+import { requestRefresh } from "@/lib/organize";
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { "team-id": { type: "string" }, "set-id": { type: "string" } } });
@@ -21,7 +22,13 @@ async function main(): Promise<void> {
     `[worker ${process.pid}] analysing with ${config.provider} (${config.model}); ` +
       `${config.maxRequestsPerMinute} requests/min${env.REDIS_URL ? ", budget shared through Redis" : " (no REDIS_URL: this process's own budget)"}.`,
   );
-  const stop = startAnalysisWorker({ config, idlePollMs: 500, scope: { teamId: values["team-id"], setId: values["set-id"] } });
+  const stop = startAnalysisWorker({
+    config,
+    idlePollMs: 500,
+    scope: { teamId: values["team-id"], setId: values["set-id"] },
+    // Share links serve the last refreshed albums (docs/decisions/005): a closed run refreshes its set's.
+    onRunsFinished: (setIds) => setIds.forEach(requestRefresh),
+  });
   let stopping = false;
   const shutdown = () => {
     if (stopping) return;

@@ -64,13 +64,28 @@ function uniqueName(name: string, used: Set<string>): string {
   return candidate;
 }
 
-export async function loadExportPlan(teamId: string, target: ExportTarget, ratio: InstagramRatio): Promise<ExportPlan> {
+export interface PlanOptions {
+  /**
+   * Refresh computed albums first (a member's export). A share link's download
+   * passes false: an anonymous read never writes, it gets the last refreshed
+   * state (docs/decisions/005).
+   */
+  refresh?: boolean;
+}
+
+export async function loadExportPlan(
+  teamId: string,
+  target: ExportTarget,
+  ratio: InstagramRatio,
+  opts: PlanOptions = {},
+): Promise<ExportPlan> {
+  const refresh = opts.refresh !== false;
   let title: string;
   let albumIds: { id: string; name: string; kind: AlbumKind }[];
   if ("setId" in target) {
     const set = await db().photoSet.findFirst({ where: { id: target.setId, teamId }, select: { id: true, name: true } });
     if (!set) throw notFound("Photo set not found");
-    await refreshSetOrganization(set.id);
+    if (refresh) await refreshSetOrganization(set.id);
     title = set.name;
     albumIds = await db().album.findMany({ where: { setId: set.id }, select: { id: true, name: true, kind: true } });
     albumIds.sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || a.name.localeCompare(b.name));
@@ -80,7 +95,7 @@ export async function loadExportPlan(teamId: string, target: ExportTarget, ratio
       select: { id: true, name: true, kind: true, setId: true },
     });
     if (!album) throw notFound("Album not found");
-    if (album.setId && (album.kind === "CATEGORY" || album.kind === "BEST")) await refreshSetOrganization(album.setId);
+    if (refresh && album.setId && (album.kind === "CATEGORY" || album.kind === "BEST")) await refreshSetOrganization(album.setId);
     title = album.name;
     albumIds = [album];
   }

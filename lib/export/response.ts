@@ -6,14 +6,14 @@ import { z } from "zod";
 import { INSTAGRAM_RATIOS } from "@/lib/llama/types";
 import { storage } from "@/lib/storage";
 import { exportEntries } from "./entries";
-import { loadExportPlan, safeName, type ExportTarget } from "./plan";
+import { loadExportPlan, safeName, type ExportTarget, type PlanOptions } from "./plan";
 import { zipStream } from "./zip";
 
 const ratioSchema = z.enum(INSTAGRAM_RATIOS).catch("4:5");
 
-export async function zipResponse(req: NextRequest, teamId: string, target: ExportTarget): Promise<Response> {
+export async function zipResponse(req: NextRequest, teamId: string, target: ExportTarget, opts: PlanOptions = {}): Promise<Response> {
   const ratio = ratioSchema.parse(req.nextUrl.searchParams.get("ratio") ?? "4:5");
-  const plan = await loadExportPlan(teamId, target, ratio);
+  const plan = await loadExportPlan(teamId, target, ratio, opts);
   const stream = zipStream(exportEntries(plan, (hash) => storage().get(hash, "original")), req.signal);
   const name = `${safeName(plan.title, "export")} (${ratio.replace(":", "x")}).zip`;
   return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {

@@ -9,6 +9,7 @@ export { exactCrop, relativeCrop, gridObjectPosition, RATIO_VALUE, OUTPUT_SIZE, 
 export {
   refreshSetOrganization,
   refreshIfAnalysedChanged,
+  requestRefresh,
   categoryAlbumName,
   BEST_ALBUM_NAME,
   UNCATEGORIZED,

@@ -5,8 +5,9 @@
 // How "current" is kept (docs/decisions/005-organize-kept-current.md): this
 // function is idempotent and cheap when nothing changed (it writes only albums
 // whose membership, order or cover differs). It runs under a per-set advisory
-// lock after a person's edit, when a keeper is chosen, when albums or exports
-// are read, and from the progress poll whenever the set's count of analysed
+// lock after a person's edit, when a keeper is chosen, when a member reads
+// albums or exports (never for a share link's visitor), when an analysis run
+// closes, and from the progress poll whenever the set's count of analysed
 // photos changed (coalesced and spaced out by refresh-scheduler.ts). An album a
 // person reordered (orderedByHand) keeps their order; new members are appended
 // in score order, members that left are dropped.
@@ -18,7 +19,7 @@
 import { db, Prisma, type PrismaClient } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { notFound } from "@/lib/errors";
-import { suggestKeeper } from "./keeper";
+import { updateSuggestedKeepers } from "./keepers";
 import { createRefreshScheduler } from "./refresh-scheduler";
 
 type Tx = Prisma.TransactionClient | PrismaClient;
@@ -55,8 +56,9 @@ const BY_SCORE = Prisma.sql`i DESC NULLS LAST, q DESC NULLS LAST, id COLLATE "C"
  * CTEs ending in `members(key, kind, category, id, rank)`: every computed
  * album's photos with their rank in score order. key is "CATEGORY:<category
  * or empty>" or "BEST". Best picks are the top `bestCount` scored photos, each
- * near-duplicate group represented once - by its best-scored member, or only
- * by the keeper a person chose.
+ * near-duplicate group represented once - by its keeper (suggested by
+ * keeper.ts's rule, written just before, or chosen by a person); a group
+ * without a keeper by its best-scored member.
  */
 function membersCte(setId: string, bestCount: number): Prisma.Sql {
   return Prisma.sql`
@@ -69,8 +71,8 @@ function membersCte(setId: string, bestCount: number): Prisma.Sql {
         SELECT id, i, q, row_number() OVER (PARTITION BY COALESCE(g, id) ORDER BY ${BY_SCORE}) AS nth
         FROM analysed a
         WHERE (i IS NOT NULL OR q IS NOT NULL)
-          AND NOT EXISTS (SELECT 1 FROM "DuplicateGroup" chosen
-                          WHERE chosen.id = a.g AND chosen."keeperChosen" AND chosen."keeperPhotoId" <> a.id)
+          AND NOT EXISTS (SELECT 1 FROM "DuplicateGroup" kept
+                          WHERE kept.id = a.g AND kept."keeperPhotoId" <> a.id)
       ) one_per_group
       WHERE nth = 1
       ORDER BY ${BY_SCORE}
@@ -98,7 +100,7 @@ export async function refreshSetOrganization(setId: string): Promise<RefreshResu
       await tx.$queryRaw`SELECT 1 AS ok FROM (SELECT pg_advisory_xact_lock(hashtext(${`organize:${setId}`}))) AS l`;
       const set = await tx.photoSet.findUnique({ where: { id: setId }, select: { id: true, teamId: true } });
       if (!set) throw notFound("Photo set not found");
-      const keepersUpdated = await refreshKeepers(tx, setId);
+      const keepersUpdated = await updateSuggestedKeepers(tx, { setId });
       const members = membersCte(setId, getEnv().BEST_PICKS_COUNT);
 
       const wanted = await tx.$queryRaw<{ kind: "CATEGORY" | "BEST"; category: string | null }[]>`
@@ -195,30 +197,6 @@ export async function refreshSetOrganization(setId: string): Promise<RefreshResu
   );
 }
 
-/** Suggests a keeper for every group no person has decided; returns how many changed. */
-async function refreshKeepers(tx: Tx, setId: string): Promise<number> {
-  const groups = await tx.duplicateGroup.findMany({
-    where: { setId, keeperChosen: false },
-    select: {
-      id: true,
-      keeperPhotoId: true,
-      photos: {
-        where: { state: { not: "FAILED" } },
-        select: { id: true, instagramScore: true, qualityScore: true, sharpness: true, width: true, height: true },
-      },
-    },
-  });
-  let changed = 0;
-  for (const g of groups) {
-    const keeper = suggestKeeper(g.photos);
-    if (keeper !== g.keeperPhotoId) {
-      await tx.duplicateGroup.update({ where: { id: g.id }, data: { keeperPhotoId: keeper } });
-      changed++;
-    }
-  }
-  return changed;
-}
-
 const lastAnalysed = new Map<string, number>();
 const scheduler = createRefreshScheduler(refreshSetOrganization, {
   // Every 5 s for a small set; a 5,000-photo set (~150-250 ms a refresh, nearly
@@ -229,6 +207,15 @@ const scheduler = createRefreshScheduler(refreshSetOrganization, {
   maxIntervalMs: 30_000,
   onError: (err, setId) => console.error(`[organize] refreshing albums of set ${setId} failed`, err),
 });
+
+/**
+ * Asks for a background refresh of the set (coalesced and spaced out like the
+ * poll's): for writers whose change does not need the albums current before
+ * they answer - an analysis run that closed, photos deleted.
+ */
+export function requestRefresh(setId: string): void {
+  scheduler.request(setId);
+}
 
 /**
  * Called by the progress poll with the set's current count of analysed

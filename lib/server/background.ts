@@ -17,6 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { startAnalysisWorker } from "@/lib/analysis";
 import { ensureMigrated, usingEmbeddedDb } from "@/lib/db";
+import { requestRefresh } from "@/lib/organize";
 import { getEnv } from "@/lib/env";
 import { startImageWorker } from "@/lib/images/pipeline";
 import { storage } from "@/lib/storage";
@@ -30,7 +31,10 @@ export async function startServerBackground(): Promise<void> {
   const swept = await storage().sweepAbandonedTemp();
   if (swept > 0) console.log(`[storage] removed ${swept} temp file(s) left by a process that died mid-write`);
   if (!getEnv().RUN_WORKERS) return;
-  stops.push(startImageWorker(), usingEmbeddedDb() ? startAnalysisWorker() : startAnalysisWorkerProcess());
+  // A closed run's albums are brought up to date here, once: share links serve
+  // the last refreshed state and never refresh themselves (docs/decisions/005).
+  const onRunsFinished = (setIds: string[]) => setIds.forEach(requestRefresh);
+  stops.push(startImageWorker(), usingEmbeddedDb() ? startAnalysisWorker({ onRunsFinished }) : startAnalysisWorkerProcess());
 }
 
 /**

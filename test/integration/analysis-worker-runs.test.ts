@@ -53,7 +53,12 @@ describe("background worker runs", () => {
     const b = await seedQueuedSet("runs-b", 3, { teamId: a.teamId, userId: a.userId });
     const held = new Set(Array.from({ length: 3 }, (_, i) => contentHashFor("runs-b", i)));
     const { provider, release } = holdingProvider(createProvider(config), held);
-    const engine = new AnalysisEngine({ scope: { teamId: a.teamId }, config, provider, mode: "forever", leaseMs: 60_000, idlePollMs: 100 });
+    // Closed runs are reported (the server refreshes those sets' albums: share links never refresh them).
+    const closed: string[] = [];
+    const engine = new AnalysisEngine({
+      scope: { teamId: a.teamId }, config, provider, mode: "forever", leaseMs: 60_000, idlePollMs: 100,
+      onRunsFinished: (ids) => closed.push(...ids),
+    });
     const running = engine.run();
     try {
       // Set A is answered while set B's photos are held in flight by this engine.
@@ -63,6 +68,7 @@ describe("background worker runs", () => {
       expect(runA!.finishedAt).not.toBeNull();
       expect((await runsOf(b.setId))[0]?.status).toBe("RUNNING");
       expect(await db().photo.count({ where: { setId: b.setId, state: "ANALYZING" } })).toBe(3);
+      expect(closed).toEqual([a.setId]);
 
       // More photos arrive in set A: a new run, not the closed one reopened.
       await db().photo.createMany({
@@ -74,10 +80,13 @@ describe("background worker runs", () => {
       await until(async () => (await runsOf(a.setId)).length === 2 && (await runsOf(a.setId))[1]!.status === "FINISHED", 30_000, "set A's second run");
       const runs = await runsOf(a.setId);
       expect(runs.map((r) => r.analyzed)).toEqual([4, 2]);
+      expect(closed).toEqual([a.setId, a.setId]);
 
       release();
       await until(async () => (await runsOf(b.setId))[0]?.status === "FINISHED", 30_000, "set B's run to finish");
       expect((await runsOf(b.setId))[0]!.analyzed).toBe(3);
+      await until(async () => closed.length === 3, 30_000, "set B's close to be reported");
+      expect(closed).toEqual([a.setId, a.setId, b.setId]);
       expect(await db().photo.count({ where: { setId: { in: [a.setId, b.setId] }, state: { not: "ANALYZED" } } })).toBe(0);
     } finally {
       release();

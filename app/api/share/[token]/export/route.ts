@@ -7,5 +7,6 @@ import { resolveShare, shareCookieName, shareUnlocked } from "@/lib/share";
 export const GET = route<{ token: string }>(async (req, { token }) => {
   const share = await resolveShare(token);
   if (!share.allowDownload || !shareUnlocked(share, req.cookies.get(shareCookieName(share.id))?.value)) throw notFound();
-  return zipResponse(req, share.teamId, { albumId: share.albumId });
+  // An anonymous read: the last refreshed album, never a refresh (docs/decisions/005).
+  return zipResponse(req, share.teamId, { albumId: share.albumId }, { refresh: false });
 });
