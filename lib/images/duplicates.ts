@@ -1,10 +1,10 @@
 // Near-duplicate groups, kept current as photos arrive: a photo joins every
 // photo of its set whose perceptual hash is within PHASH_THRESHOLD bits
 // (single linkage, so groups that a new photo bridges are merged). The keeper
-// suggestion follows lib/organize's rule; a keeper a person chose stays.
+// suggestion is lib/organize's one rule (keeper.ts); a keeper a person chose stays.
 import { db, Prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { suggestKeeper } from "@/lib/organize";
+import { updateSuggestedKeepers } from "@/lib/organize/keepers";
 
 type Tx = Prisma.TransactionClient;
 
@@ -36,7 +36,7 @@ export async function groupNearDuplicates(photoId: string, threshold = getEnv().
       where: { id: { in: [photoId, ...neighbours.map((n) => n.id)] } },
       data: { duplicateGroupId: target },
     });
-    await refreshSuggestedKeeper(tx, target);
+    await updateSuggestedKeepers(tx, { groupIds: [target] });
     return target;
   });
 }
@@ -52,16 +52,4 @@ async function pickTargetGroup(tx: Tx, setId: string, groupIds: string[]): Promi
     if (groups[0]) return groups[0].id;
   }
   return (await tx.duplicateGroup.create({ data: { setId }, select: { id: true } })).id;
-}
-
-async function refreshSuggestedKeeper(tx: Tx, groupId: string): Promise<void> {
-  const group = await tx.duplicateGroup.findUnique({
-    where: { id: groupId },
-    select: {
-      keeperChosen: true,
-      photos: { select: { id: true, instagramScore: true, qualityScore: true, sharpness: true, width: true, height: true } },
-    },
-  });
-  if (!group || group.keeperChosen) return;
-  await tx.duplicateGroup.update({ where: { id: groupId }, data: { keeperPhotoId: suggestKeeper(group.photos) } });
 }

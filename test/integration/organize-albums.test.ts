@@ -45,7 +45,19 @@ async function fixture() {
   const set = await db().photoSet.create({ data: { teamId: team.id, name: "Trip", createdById: user.id } });
   let i = 0;
   /** An analysed photo, as the engine leaves it. */
-  async function photo(result: StoredAnalysis | null, extra: Partial<{ duplicateGroupId: string; sharpness: number; takenAt: Date; state: "ANALYZED" | "QUEUED" | "FAILED" }> = {}) {
+  async function photo(
+    result: StoredAnalysis | null,
+    extra: Partial<{
+      duplicateGroupId: string;
+      sharpness: number;
+      takenAt: Date;
+      state: "ANALYZED" | "QUEUED" | "FAILED";
+      width: number;
+      height: number;
+      mimeType: string;
+      originalName: string;
+    }> = {},
+  ) {
     const contentHash = randomBytes(32).toString("hex");
     const analysis = result
       ? await db().analysisCache.create({
@@ -57,11 +69,11 @@ async function fixture() {
         setId: set.id,
         teamId: team.id,
         contentHash,
-        originalName: `IMG_${String(++i).padStart(4, "0")}.jpg`,
-        mimeType: "image/jpeg",
+        originalName: extra.originalName ?? `IMG_${String(++i).padStart(4, "0")}.jpg`,
+        mimeType: extra.mimeType ?? "image/jpeg",
         sizeBytes: 1000,
-        width: 4000,
-        height: 3000,
+        width: extra.width ?? 4000,
+        height: extra.height ?? 3000,
         state: extra.state ?? (result ? "ANALYZED" : "QUEUED"),
         analysisId: analysis?.id ?? null,
         category: result?.source === "ai" ? result.category : null,
@@ -207,6 +219,7 @@ describe("albums kept current", () => {
     const sharp = await f.photo(aiResult("food", 8), { duplicateGroupId: group.id, sharpness: 9 });
     const soft = await f.photo(aiResult("food", 8), { duplicateGroupId: group.id, sharpness: 2 });
     await f.photo(aiResult("food", 5));
+    await refreshSetOrganization(f.set.id); // what the engine does when results land
     const groups = await listDuplicateGroups(f.team.id, f.set.id);
     expect(groups).toHaveLength(1);
     expect(groups[0]).toMatchObject({ keeperPhotoId: sharp.id, keeperChosen: false });
@@ -222,6 +235,22 @@ describe("albums kept current", () => {
     // the suggestion no longer overrides the person's choice
     await refreshSetOrganization(f.set.id);
     expect((await db().duplicateGroup.findUniqueOrThrow({ where: { id: group.id } })).keeperPhotoId).toBe(soft.id);
+  });
+
+  it("keeps the copy a photographer would keep (the larger JPEG over a better-scored small GIF), and Best picks hold only keepers", async () => {
+    const f = await fixture();
+    const group = await db().duplicateGroup.create({ data: { setId: f.set.id } });
+    // The downscaled GIF measures sharper and the model liked it more (issue 14: yellowflower.gif).
+    const gif = await f.photo(aiResult("nature", 9), { duplicateGroupId: group.id, width: 640, height: 400, mimeType: "image/gif", sharpness: 900, originalName: "yellowflower.gif" });
+    const jpeg = await f.photo(aiResult("nature", 7), { duplicateGroupId: group.id, width: 2560, height: 1600, sharpness: 100, originalName: "YellowFlower.jpg" });
+    await f.photo(aiResult("food", 5));
+    await refreshSetOrganization(f.set.id);
+    const [g] = await listDuplicateGroups(f.team.id, f.set.id);
+    expect(g).toMatchObject({ keeperPhotoId: jpeg.id, keeperChosen: false, keeperReason: "16x the pixels" });
+    const best = (await listAlbums(f.team.id, f.set.id)).find((x) => x.kind === "BEST")!;
+    const ids = (await getAlbum(f.team.id, best.id)).photos.map((p) => p.id);
+    expect(ids).toContain(jpeg.id);
+    expect(ids).not.toContain(gif.id);
   });
 
   it("custom albums and carousels: team-scoped, at most 10 slides, computed albums refuse manual members", async () => {

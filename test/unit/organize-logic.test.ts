@@ -3,7 +3,7 @@ import { EMPTY_COUNTS } from "@/lib/analysis/progress";
 import { setActivity } from "@/lib/organize/dashboard";
 import { suggestCarousel } from "@/lib/organize/carousel";
 import { effectiveText, normalizeHashtags } from "@/lib/organize/effective";
-import { suggestKeeper } from "@/lib/organize/keeper";
+import { chooseKeeperOf, rankKeepers, suggestKeeper } from "@/lib/organize/keeper";
 import { parseStoredAnalysis } from "@/lib/organize/analysis";
 import { categoryAlbumName } from "@/lib/organize/refresh";
 import type { StoredAnalysis } from "@/lib/llama/types";
@@ -63,7 +63,10 @@ describe("parseStoredAnalysis", () => {
   });
 });
 
-const cand = (id: string, o: Partial<{ instagramScore: number | null; qualityScore: number | null; sharpness: number | null; width: number; height: number }> = {}) => ({
+const cand = (
+  id: string,
+  o: Partial<{ instagramScore: number | null; qualityScore: number | null; sharpness: number | null; width: number; height: number; mimeType: string; state: string }> = {},
+) => ({
   id,
   instagramScore: null,
   qualityScore: null,
@@ -73,16 +76,40 @@ const cand = (id: string, o: Partial<{ instagramScore: number | null; qualitySco
   ...o,
 });
 
-describe("suggestKeeper", () => {
-  it("prefers the score, then sharpness, then resolution", () => {
-    expect(suggestKeeper([cand("a", { instagramScore: 6 }), cand("b", { instagramScore: 8 })])).toBe("b");
-    expect(suggestKeeper([cand("a", { instagramScore: 8, sharpness: 1 }), cand("b", { instagramScore: 8, sharpness: 3 })])).toBe("b");
-    expect(suggestKeeper([cand("a", { sharpness: 2, width: 4000, height: 3000 }), cand("b", { sharpness: 2 })])).toBe("a");
+describe("the keeper rule", () => {
+  it("keeps the copy with the most pixels, whatever a downscaled copy scores or measures (issue 14: yellowflower.gif, Elephants.jpg)", () => {
+    const gif = cand("a-gif", { width: 640, height: 400, mimeType: "image/gif", instagramScore: 8, sharpness: 900 });
+    const jpeg = cand("b-jpg", { width: 2560, height: 1600, mimeType: "image/jpeg", instagramScore: 7, sharpness: 120 });
+    expect(chooseKeeperOf([gif, jpeg])).toEqual({ keeperId: "b-jpg", reason: "16x the pixels" });
+    const small = cand("a", { width: 1920, height: 1080, qualityScore: 9, sharpness: 400 });
+    const large = cand("b", { width: 3840, height: 2160, qualityScore: 6, sharpness: 100 });
+    expect(chooseKeeperOf([small, large])).toEqual({ keeperId: "b", reason: "4x the pixels" });
   });
-  it("falls back to the quality score without an AI score, and is stable on ties", () => {
-    expect(suggestKeeper([cand("a", { qualityScore: 3 }), cand("b", { qualityScore: 7 })])).toBe("b");
+  it("prefers a full-colour format to GIF at a similar size, then the score, then sharpness", () => {
+    const gif = cand("a", { width: 1000, height: 800, mimeType: "image/gif", instagramScore: 9 });
+    const png = cand("b", { width: 1000, height: 800, mimeType: "image/png", instagramScore: 5 });
+    expect(chooseKeeperOf([gif, png])).toEqual({ keeperId: "b", reason: "PNG, not GIF" });
+    expect(chooseKeeperOf([cand("a", { instagramScore: 6 }), cand("b", { instagramScore: 8 })])).toEqual({ keeperId: "b", reason: "higher score (8.0 vs 6.0)" });
+    expect(chooseKeeperOf([cand("a", { instagramScore: 8, sharpness: 1 }), cand("b", { instagramScore: 8, sharpness: 3 })])?.reason).toBe("sharper");
+    // Within the size band a burst's better shot wins on score, not on 10% more pixels.
+    expect(suggestKeeper([cand("a", { width: 110, height: 100, qualityScore: 3 }), cand("b", { qualityScore: 7 })])).toBe("b");
+  });
+  it("never keeps a failed copy over a usable one, and is stable on ties", () => {
+    const failedBig = cand("a", { width: 4000, height: 3000, state: "FAILED" });
+    const ok = cand("b", { state: "ANALYZED" });
+    expect(chooseKeeperOf([failedBig, ok])).toEqual({ keeperId: "b", reason: "the other copy could not be analysed" });
     expect(suggestKeeper([cand("b"), cand("a")])).toBe("a");
     expect(suggestKeeper([])).toBeNull();
+    expect(chooseKeeperOf([cand("a")])).toEqual({ keeperId: "a", reason: null });
+  });
+  it("ranks every copy by the same rule (the order Best picks and fast mode rely on)", () => {
+    const ranked = rankKeepers([
+      cand("tiny", { width: 50, height: 50, qualityScore: 10 }),
+      cand("big-low", { width: 1000, height: 1000, qualityScore: 2 }),
+      cand("big-high", { width: 900, height: 900, qualityScore: 5 }),
+      cand("broken", { width: 5000, height: 5000, state: "FAILED" }),
+    ]).map((c) => c.id);
+    expect(ranked).toEqual(["big-high", "big-low", "tiny", "broken"]);
   });
 });
 

@@ -58,14 +58,14 @@ export default async function SetAlbumsPage({ params }: { params: Promise<{ team
           <ul className="space-y-3" data-testid="duplicate-groups">
             {groups.map((g) => (
               <li key={g.id} className="card">
-                <p className="mb-2 text-sm text-neutral-600">
-                  {g.photos.length} similar photos · keeper {g.keeperChosen ? "chosen by a person" : "suggested (score, then sharpness, then resolution)"}
+                <p className="mb-2 text-sm text-neutral-600" data-testid="keeper-reason">
+                  {g.photos.length} similar photos · {g.keeperChosen ? "keeper chosen by a person" : `suggested keeper${g.keeperReason ? ` (kept: ${g.keeperReason})` : ""}`}
                 </p>
                 <ul className="flex flex-wrap gap-3">
                   {g.photos.map((p) => {
                     const keeper = p.id === g.keeperPhotoId;
                     return (
-                      <li key={p.id} className={`w-36 rounded-md border p-1 text-xs ${keeper ? "border-brand-500 ring-2 ring-brand-500" : "border-neutral-200"}`}>
+                      <li key={p.id} data-testid="dup-photo" data-keeper={keeper ? "yes" : undefined} className={`w-36 rounded-md border p-1 text-xs ${keeper ? "border-brand-500 ring-2 ring-brand-500" : "border-neutral-200"}`}>
                         <Link href={`/t/${teamId}/photos/${p.id}`}>
                           <img src={`/api/teams/${teamId}/photos/${p.id}/thumb`} alt={p.originalName} className="aspect-square w-full object-cover" />
                         </Link>
