@@ -19,13 +19,33 @@ describe("TokenBucket (continuous refill)", () => {
     expect(b.available(60_000)).toBe(100); // never above capacity
   });
 
-  it("says how long until an amount fits, and Infinity when it never can", () => {
+  it("says how long until an amount fits; one bigger than the bucket waits for a full bucket and leaves it in debt", () => {
     const b = new TokenBucket(600, 1, 0); // 10/s, capacity 10
     b.take(10, 0);
     expect(b.waitMs(1, 0)).toBeCloseTo(100);
     expect(b.waitMs(5, 200)).toBeCloseTo(300);
     expect(b.waitMs(1, 1000)).toBe(0);
-    expect(b.waitMs(11, 1000)).toBe(Infinity);
+    b.take(10, 1000);
+    expect(b.waitMs(11, 1500)).toBeCloseTo(500);
+    expect(b.waitMs(11, 2000)).toBe(0);
+    b.take(11, 2000);
+    expect(b.available(2000)).toBeCloseTo(-1);
+    expect(b.waitMs(10, 2000)).toBeCloseTo(1100);
+  });
+
+  it("holds 10 requests/min to exactly one every 6 s although a request is bigger than its 2 s bucket", () => {
+    const b = new TokenBucket(10, 2, 0);
+    const audit = new BudgetAudit(b.capacity, b.perMs);
+    const starts: number[] = [];
+    for (let t = 0; t <= 60_000; t += 10) {
+      if (b.waitMs(1, t) === 0) {
+        b.take(1, t);
+        starts.push(t);
+        expect(audit.record(t, 1)).toBe(true);
+      }
+    }
+    // The first at once (the bucket starts full), then one per 6 s.
+    expect(starts).toEqual([0, 6000, 12_000, 18_000, 24_000, 30_000, 36_000, 42_000, 48_000, 54_000, 60_000]);
   });
 
   it("sustains exactly the configured rate over a long run", () => {
@@ -54,6 +74,12 @@ describe("BudgetAudit (independent of the bucket)", () => {
       }
     }
     expect(audit.violations).toBe(0);
+  });
+
+  it("catches a request admitted before the bucket was full again", () => {
+    const a = new BudgetAudit(10, 0.01); // 10/s, capacity 10
+    expect(a.record(0, 25)).toBe(true); // the bucket was full: it may go into debt
+    expect(a.record(1000, 10)).toBe(false); // 1 s later it holds -5, not 10
   });
 
   it("catches a bucket that over-admits (a burst, or a sustained excess)", () => {
