@@ -59,15 +59,15 @@ describe("team access", () => {
     const team = await createTeam(o.user.id, "Agency");
     const inv = await createInvitation({ teamId: team.id, actor: { id: o.user.id, role: "OWNER" }, role: "ADMIN" });
     await acceptInvitation(inv.token, adm.user.id);
-    expect(await errorCode(changeRole(team.id, "OWNER", o.user.id, "MEMBER"))).toBe("bad_request");
-    expect(await errorCode(removeMember(team.id, { id: o.user.id, role: "OWNER" }, o.user.id))).toBe("bad_request");
-    expect(await errorCode(changeRole(team.id, "ADMIN", o.user.id, "VIEWER"))).toBe("forbidden");
-    expect(await errorCode(changeRole(team.id, "ADMIN", adm.user.id, "OWNER"))).toBe("forbidden");
+    expect(await errorCode(changeRole(team.id, o.user.id, o.user.id, "MEMBER"))).toBe("bad_request");
+    expect(await errorCode(removeMember(team.id, o.user.id, o.user.id))).toBe("bad_request");
+    expect(await errorCode(changeRole(team.id, adm.user.id, o.user.id, "VIEWER"))).toBe("forbidden");
+    expect(await errorCode(changeRole(team.id, adm.user.id, adm.user.id, "OWNER"))).toBe("forbidden");
     expect(await errorCode(createInvitation({ teamId: team.id, actor: { id: adm.user.id, role: "ADMIN" }, role: "OWNER" }))).toBe("forbidden");
-    await changeRole(team.id, "OWNER", adm.user.id, "OWNER");
-    await changeRole(team.id, "OWNER", o.user.id, "MEMBER"); // two owners now, so this is allowed
+    await changeRole(team.id, o.user.id, adm.user.id, "OWNER");
+    await changeRole(team.id, adm.user.id, o.user.id, "MEMBER"); // two owners now, so this is allowed
     expect(await errorCode(checkTeamRole(o.user, team.id, "ADMIN"))).toBe("forbidden");
-    await removeMember(team.id, { id: adm.user.id, role: "OWNER" }, o.user.id);
+    await removeMember(team.id, adm.user.id, o.user.id);
     expect(await errorCode(checkTeamRole(o.user, team.id, "VIEWER"))).toBe("not_found");
   });
 });

@@ -7,14 +7,14 @@ import { ROLES, changeRole, removeMember, requireTeamRole } from "@/lib/teams";
 type P = { teamId: string; userId: string };
 
 export const PATCH = route<P>(async (req, { teamId, userId }) => {
-  const { role: actorRole } = await requireTeamRole(teamId, "ADMIN");
+  const { user } = await requireTeamRole(teamId, "ADMIN");
   const { role } = await readJson(req, z.object({ role: z.enum(ROLES) }));
-  await changeRole(teamId, actorRole, userId, role);
+  await changeRole(teamId, user.id, userId, role);
   return { userId, role };
 });
 
 export const DELETE = route<P>(async (_req, { teamId, userId }) => {
-  const { user, role } = await requireTeamRole(teamId, "VIEWER");
-  await removeMember(teamId, { id: user.id, role }, userId);
+  const { user } = await requireTeamRole(teamId, "VIEWER");
+  await removeMember(teamId, user.id, userId);
   return { removed: userId };
 });
