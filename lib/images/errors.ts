@@ -11,6 +11,12 @@ export class ImageError extends AppError {
   }
 }
 
+/** The pixel limit (MAX_IMAGE_PIXELS), with the numbers. */
+export function tooManyPixels(pixels: number, maxPixels: number): ImageError {
+  const mp = (n: number) => (n / 1e6).toFixed(1);
+  return new ImageError(`The image is ${mp(pixels)} megapixels; the limit is ${mp(maxPixels)} (a decompression bomb or a huge scan).`);
+}
+
 export const TRUNCATED_REASON = "The image file is truncated (incomplete copy or download).";
 
 /** sharp's text when libvips lost its own message (it happens under concurrent decodes). */

@@ -3,17 +3,15 @@
 // the pipeline, and most previews of a big set are never opened
 // (docs/decisions/006-ingest-one-decode-lazy-preview.md).
 import { storage } from "@/lib/storage";
-import { getEnv } from "@/lib/env";
-import { configureSharp } from "./sharp";
+import { decodeImage } from "./sharp";
 import { SNIFF_BYTES, sniffImageType } from "./sniff";
 import { decodeFailure } from "./truncation";
 
 export const PREVIEW_SIDE = 1440;
 
 export async function renderPreview(original: Buffer | string): Promise<Buffer> {
-  const sharp = configureSharp();
   try {
-    return await sharp(original, { failOn: "error", limitInputPixels: getEnv().MAX_IMAGE_PIXELS })
+    return await decodeImage(original)
       .autoOrient()
       .resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: "inside", withoutEnlargement: true })
       .flatten({ background: "#ffffff" })

@@ -5,11 +5,11 @@
 import type { Sharp } from "sharp";
 import { getEnv } from "@/lib/env";
 import { tileAwareSize } from "@/lib/llama";
-import { ImageError, imageErrorFrom } from "./errors";
+import { ImageError, imageErrorFrom, tooManyPixels } from "./errors";
 import { readExif, type ExifFacts } from "./exif";
 import { boxResizeGrey, dominantColors, focusSharpness, meanBrightness, toGrey } from "./metrics";
 import { PHASH_SIZE, phashFromGrey } from "./phash";
-import { configureSharp } from "./sharp";
+import { decodeImage, fromRawPixels, readImageHeader } from "./sharp";
 import { decodeFailure } from "./truncation";
 
 export const THUMB_SIDE = 320;
@@ -38,19 +38,19 @@ export interface ProcessedImage {
 const READABLE = new Set(["jpeg", "png", "webp", "gif", "tiff", "heif"]);
 
 export async function processImage(input: Buffer | string, opts: ProcessOptions = {}): Promise<ProcessedImage> {
-  const sharp = configureSharp();
   const env = getEnv();
   const analysisMaxSide = opts.analysisMaxSide ?? env.ANALYSIS_MAX_SIDE;
   const analysisMaxTiles = opts.analysisMaxTiles ?? env.ANALYSIS_MAX_TILES;
   const maxPixels = opts.maxPixels ?? env.MAX_IMAGE_PIXELS;
-  // failOn "error": truncated or corrupt pixel data fails the photo instead of
-  // producing a half-grey image; mere warnings (common in camera files) pass.
-  const open = () => sharp(input, { failOn: "error", limitInputPixels: maxPixels, sequentialRead: true });
+  // failOn "error" (decodeImage's default): truncated or corrupt pixel data
+  // fails the photo instead of producing a half-grey image; mere warnings
+  // (common in camera files) pass.
+  const open = () => decodeImage(input, { maxPixels, sequentialRead: true });
 
   let meta;
   try {
     // Header only (no pixels decoded), so no pixel limit yet: the check below names the numbers.
-    meta = await sharp(input, { limitInputPixels: false }).metadata();
+    meta = await readImageHeader(input);
   } catch (err) {
     throw imageErrorFrom(err);
   }
@@ -58,11 +58,7 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
   if (meta.format === "heif" && meta.compression !== "av1") {
     throw new ImageError("HEIC/HEIF photos cannot be decoded here; export them as JPEG.");
   }
-  if (meta.width * meta.height > maxPixels) {
-    throw new ImageError(
-      `The image is ${mp(meta.width * meta.height)} megapixels; the limit is ${mp(maxPixels)} (a decompression bomb or a huge scan).`,
-    );
-  }
+  if (meta.width * meta.height > maxPixels) throw tooManyPixels(meta.width * meta.height, maxPixels);
   const { width, height } = meta.autoOrient;
 
   // The single decode, straight to the analysis size: sharp asks libjpeg for a
@@ -91,16 +87,16 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
   // ~1,017 image tokens instead of ~1,887 at 1024x768); the measurements stay
   // on the decoded size, whose scale the thresholds are set for (ADR 010, 011).
   const sent = tileAwareSize(raw.width, raw.height, analysisMaxTiles, analysisMaxSide);
-  let toModel = sharp(decoded.data, { raw });
+  let toModel = fromRawPixels(decoded.data, raw);
   if (sent.width !== raw.width || sent.height !== raw.height) toModel = toModel.resize(sent.width, sent.height, { fit: "fill" });
   const analysisJpeg = awaitedLater(toModel.jpeg({ quality: 85 }).toBuffer());
   // Linear is enough at this reduction (the kernel widens with the factor) and cheaper than Lanczos.
-  const small = sharp(decoded.data, { raw }).resize({ ...inside(THUMB_SIDE), kernel: "linear" }).raw().toBuffer({ resolveWithObject: true });
+  const small = fromRawPixels(decoded.data, raw).resize({ ...inside(THUMB_SIDE), kernel: "linear" }).raw().toBuffer({ resolveWithObject: true });
   const sharpness = focusSharpness(decoded.data, raw.width, raw.height, raw.channels);
   const { data: pixels, info } = await small;
   const s = { width: info.width, height: info.height, channels: info.channels as 3 };
   // The WebP encodes on libvips' thread while the thumbnail-size statistics run here.
-  const thumbnail = awaitedLater(sharp(pixels, { raw: s }).webp({ quality: 75, effort: 0 }).toBuffer());
+  const thumbnail = awaitedLater(fromRawPixels(pixels, s).webp({ quality: 75, effort: 0 }).toBuffer());
   // Hash, brightness and colours describe the whole picture, which 320 px shows as well as 1024.
   const grey = toGrey(pixels, s.channels);
   const measured = {
@@ -128,4 +124,3 @@ function awaitedLater<T>(p: Promise<T>): Promise<T> {
   return p;
 }
 
-const mp = (pixels: number) => (pixels / 1e6).toFixed(1);
