@@ -62,6 +62,14 @@ const schema = z.object({
   // per-address sign-in limit (lib/auth/throttle.ts). Off by default.
   TRUST_PROXY: bool.default(false),
   SLOW_QUERY_MS: z.coerce.number().int().positive().default(500),
+  // The app server's limits on slow clients (lib/server/slow-clients.ts).
+  // Uploads are large and links can be slow, so the body is judged by
+  // progress (a minimum rate), not by a deadline.
+  HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).default(20_000),
+  HTTP_IDLE_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  HTTP_BODY_MIN_RATE: z.coerce.number().int().min(0).default(1024),
+  HTTP_BODY_WINDOW_MS: z.coerce.number().int().min(100).default(30_000),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(3_600_000),
 });
 
 export type Env = z.infer<typeof schema> & { dataDir: string; storageDir: string };

@@ -4,12 +4,15 @@
 // lib/server/from-next.ts and docs/decisions/009-progress-poll-fast-path.md).
 // Everything else, and every request until Next has registered it, is Next's.
 // SIGTERM/SIGINT stop the in-process workers cleanly before the process exits.
+// Slow clients are cut by progress, not by a deadline (lib/server/slow-clients.ts).
 //   tsx lib/cli/serve.ts [--port 3000] [--hostname 127.0.0.1]
 import { createServer } from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
+import { getEnv } from "@/lib/env";
 import { fastRoute, shutdownHook } from "@/lib/server/from-next";
+import { guardSlowClients, serverTimeoutOptions } from "@/lib/server/slow-clients";
 
 /** How long SIGTERM waits for the workers to hand back their photos (Docker's own grace is 10 s). */
 const SHUTDOWN_GRACE_MS = 8000;
@@ -27,7 +30,15 @@ async function main(): Promise<void> {
   const handle = app.getRequestHandler();
   await app.prepare();
 
-  const server = createServer((req, res) => {
+  const env = getEnv();
+  const limits = {
+    headersTimeoutMs: env.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+    idleTimeoutMs: env.HTTP_IDLE_TIMEOUT_MS,
+    bodyMinBytesPerS: env.HTTP_BODY_MIN_RATE,
+    bodyWindowMs: env.HTTP_BODY_WINDOW_MS,
+  };
+  const server = createServer(serverTimeoutOptions(limits), (req, res) => {
     if (fastRoute()?.(req, res)) return;
     handle(req, res).catch((err: unknown) => {
       console.error("[serve]", err);
@@ -35,6 +46,7 @@ async function main(): Promise<void> {
       else res.destroy();
     });
   });
+  guardSlowClients(server, limits);
   server.listen(port, values.hostname, () => {
     console.log(`> Ready on http://${values.hostname ?? "localhost"}:${port}`);
   });
