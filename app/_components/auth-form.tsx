@@ -3,6 +3,7 @@ import { signIn } from "next-auth/react";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { useState, type FormEvent } from "react";
+import { sameOriginPath } from "@/lib/auth/redirect";
 import { api } from "./api";
 
 function signInMessage(error: string): string {
@@ -12,6 +13,8 @@ function signInMessage(error: string): string {
 export function AuthForm({ mode }: { mode: "signin" | "signup" }) {
   const router = useRouter();
   const params = useSearchParams();
+  // Passed on as is to the other form's link (a page of this site, which checks it
+  // itself); only ever navigated to after sameOriginPath.
   const next = params.get("callbackUrl") ?? "/";
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -27,7 +30,7 @@ export function AuthForm({ mode }: { mode: "signin" | "signup" }) {
       if (mode === "signup") await api("/api/signup", { body: { email, password, name: String(form.get("name") ?? "") } });
       const res = await signIn("credentials", { email, password, redirect: false });
       if (!res || res.error) throw new Error(signInMessage(res?.error ?? "Sign-in failed."));
-      router.push(next.startsWith("/") ? next : "/");
+      router.push(sameOriginPath(next, window.location.origin));
       router.refresh();
     } catch (err) {
       setError((err as Error).message);

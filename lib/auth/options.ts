@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { db, ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { burnPasswordCheck, verifyPassword } from "./password";
+import { sameOriginPath } from "./redirect";
 import { authSecret } from "./secret";
 import { clearAccountFailures, clientAddress, pruneAttempts, releaseAttempt, reserveAttempt, signInLimits } from "./throttle";
 
@@ -47,6 +48,10 @@ export function authOptions(): NextAuthOptions {
       }),
     ],
     callbacks: {
+      // The same rule as the sign-in form's (next-auth's default trusts any string starting with "/").
+      redirect({ url, baseUrl }) {
+        return `${baseUrl}${sameOriginPath(url, baseUrl)}`;
+      },
       jwt({ token, user }) {
         if (user) token.uid = user.id;
         return token;
