@@ -6,6 +6,20 @@ import { renderInstagramJpeg } from "./instagram-jpeg";
 import type { ExportFolder, ExportPhoto, ExportPlan } from "./plan";
 import { xmpSidecar } from "./xmp";
 
+/** The XMP of one exported photo: the same packet goes beside the JPEG and inside it. */
+function photoXmp(p: ExportPhoto): string {
+  return xmpSidecar({
+    title: p.originalName,
+    description: p.caption ?? p.description,
+    category: p.category,
+    tags: p.tags,
+    hashtags: p.hashtags,
+    altText: p.altText,
+    rating: p.rating,
+    flag: p.flag,
+  });
+}
+
 export interface ExportEntry {
   /** Path inside the export, with "/" separators. */
   path: string;
@@ -26,6 +40,8 @@ const CSV_COLUMNS = [
   "category",
   "instagram_score",
   "quality_score",
+  "rating",
+  "flag",
   "analysed_by_ai",
 ] as const;
 
@@ -41,6 +57,8 @@ export function captionsCsv(folder: ExportFolder): string {
       category: p.category ?? "",
       instagram_score: p.instagramScore ?? "",
       quality_score: p.qualityScore ?? "",
+      rating: p.rating ?? "",
+      flag: p.flag === "PICK" ? "pick" : p.flag === "REJECT" ? "reject" : "",
       analysed_by_ai: p.aiAnalysed ? "yes" : "no",
     })),
     // escape_formulas: a cell starting with = + - @ TAB or CR gets a leading
@@ -64,6 +82,8 @@ export function captionsJson(folder: ExportFolder): string {
     category: p.category,
     instagramScore: p.instagramScore,
     qualityScore: p.qualityScore,
+    rating: p.rating,
+    flag: p.flag === "PICK" ? "pick" : p.flag === "REJECT" ? "reject" : null,
   }));
   return `${JSON.stringify({ album: folder.name, kind: folder.kind, photos }, null, 2)}\n`;
 }
@@ -80,7 +100,8 @@ async function* renderedInOrder(plan: ExportPlan, loadOriginal: LoadOriginal, ah
   const photos = plan.folders.flatMap((f) => f.photos);
   const render = async (p: ExportPhoto): Promise<Rendered> => {
     try {
-      return { jpeg: await renderInstagramJpeg(await loadOriginal(p.contentHash), p.crop, plan.ratio) };
+      const original = await loadOriginal(p.contentHash);
+      return { jpeg: await renderInstagramJpeg(original, p.crop, plan.ratio, undefined, { width: plan.width, xmp: photoXmp(p) }) };
     } catch (err) {
       return { error: err as Error };
     }
@@ -110,15 +131,7 @@ export async function* exportEntries(
           continue;
         }
         yield { path: `${folder.name}/${p.file}.jpg`, data: r.jpeg, compressed: true };
-        yield {
-          path: `${folder.name}/${p.file}.xmp`,
-          data: xmpSidecar({
-            title: p.originalName,
-            description: p.caption ?? p.description,
-            keywords: [...p.hashtags.map((h) => h.replace(/^#/, "")), ...p.tags].filter((k, i, all) => all.indexOf(k) === i),
-            altText: p.altText,
-          }),
-        };
+        yield { path: `${folder.name}/${p.file}.xmp`, data: photoXmp(p) };
       }
       yield { path: `${folder.name}/captions.csv`, data: captionsCsv(folder) };
       yield { path: `${folder.name}/captions.json`, data: captionsJson(folder) };

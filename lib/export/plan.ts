@@ -2,9 +2,10 @@
 // its effective caption/hashtags (a person's edit wins) and the model's crop for
 // the chosen ratio. Loaded once from the database; the files are produced later,
 // one at a time (entries.ts).
-import { db, type AlbumKind } from "@/lib/db";
+import { db, Prisma, type AlbumKind } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import type { CropBox, InstagramRatio } from "@/lib/llama/types";
+import type { CropBox } from "@/lib/llama/types";
+import { modelRatioFor, type ExportRatio, type ExportWidth } from "@/lib/organize/crops";
 import { parseStoredAnalysis } from "@/lib/organize/analysis";
 import { effectiveText } from "@/lib/organize/effective";
 import { refreshSetOrganization } from "@/lib/organize/refresh";
@@ -27,6 +28,9 @@ export interface ExportPhoto {
   category: string | null;
   instagramScore: number | null;
   qualityScore: number | null;
+  /** A person's culling: 1-5 stars and pick / reject (XMP's Rating, -1 for rejected). */
+  rating: number | null;
+  flag: "PICK" | "REJECT" | null;
 }
 
 export interface ExportFolder {
@@ -38,7 +42,9 @@ export interface ExportFolder {
 export interface ExportPlan {
   /** A name for the ZIP file (the set's or album's name). */
   title: string;
-  ratio: InstagramRatio;
+  ratio: ExportRatio;
+  /** Width of the JPEGs: 1080 (default) or 1440. */
+  width: ExportWidth;
   folders: ExportFolder[];
 }
 
@@ -64,6 +70,49 @@ function uniqueName(name: string, used: Set<string>): string {
   return candidate;
 }
 
+/** What an export reads of each photo. */
+export const exportPhotoSelect = {
+  id: true,
+  contentHash: true,
+  originalName: true,
+  userCaption: true,
+  userHashtags: true,
+  userCategory: true,
+  instagramScore: true,
+  qualityScore: true,
+  rating: true,
+  flag: true,
+  analysis: { select: { result: true } },
+} satisfies Prisma.PhotoSelect;
+
+/** One folder's photos, in the given order, with numbered file names unique in the folder. */
+export function toExportPhotos(rows: Prisma.PhotoGetPayload<{ select: typeof exportPhotoSelect }>[], ratio: ExportRatio): ExportPhoto[] {
+  const usedFiles = new Set<string>();
+  return rows.map((p, i) => {
+    const analysis = p.analysis ? parseStoredAnalysis(p.analysis.result) : null;
+    const eff = effectiveText(p, analysis);
+    const base = safeName(p.originalName.replace(/\.[^.]*$/, ""), "photo");
+    return {
+      photoId: p.id,
+      contentHash: p.contentHash,
+      originalName: p.originalName,
+      file: uniqueName(`${String(i + 1).padStart(3, "0")}-${base}`, usedFiles),
+      crop: analysis?.crops[modelRatioFor(ratio)] ?? null,
+      aiAnalysed: eff.aiAnalysed,
+      caption: eff.caption,
+      hashtags: eff.hashtags,
+      altText: eff.altText,
+      description: eff.description,
+      tags: eff.tags,
+      category: eff.category,
+      instagramScore: p.instagramScore,
+      qualityScore: p.qualityScore,
+      rating: p.rating,
+      flag: p.flag,
+    };
+  });
+}
+
 export interface PlanOptions {
   /**
    * Refresh computed albums first (a member's export). A share link's download
@@ -71,12 +120,13 @@ export interface PlanOptions {
    * state (docs/decisions/005).
    */
   refresh?: boolean;
+  width?: ExportWidth;
 }
 
 export async function loadExportPlan(
   teamId: string,
   target: ExportTarget,
-  ratio: InstagramRatio,
+  ratio: ExportRatio,
   opts: PlanOptions = {},
 ): Promise<ExportPlan> {
   const refresh = opts.refresh !== false;
@@ -106,45 +156,13 @@ export async function loadExportPlan(
     const rows = await db().albumPhoto.findMany({
       where: { albumId: album.id },
       orderBy: { position: "asc" },
-      select: {
-        photo: {
-          select: {
-            id: true,
-            contentHash: true,
-            originalName: true,
-            userCaption: true,
-            userHashtags: true,
-            userCategory: true,
-            instagramScore: true,
-            qualityScore: true,
-            analysis: { select: { result: true } },
-          },
-        },
-      },
+      select: { photo: { select: exportPhotoSelect } },
     });
-    const usedFiles = new Set<string>();
-    const photos = rows.map(({ photo: p }, i) => {
-      const analysis = p.analysis ? parseStoredAnalysis(p.analysis.result) : null;
-      const eff = effectiveText(p, analysis);
-      const base = safeName(p.originalName.replace(/\.[^.]*$/, ""), "photo");
-      return {
-        photoId: p.id,
-        contentHash: p.contentHash,
-        originalName: p.originalName,
-        file: uniqueName(`${String(i + 1).padStart(3, "0")}-${base}`, usedFiles),
-        crop: analysis?.crops[ratio] ?? null,
-        aiAnalysed: eff.aiAnalysed,
-        caption: eff.caption,
-        hashtags: eff.hashtags,
-        altText: eff.altText,
-        description: eff.description,
-        tags: eff.tags,
-        category: eff.category,
-        instagramScore: p.instagramScore,
-        qualityScore: p.qualityScore,
-      };
-    });
+    const photos = toExportPhotos(
+      rows.map((r) => r.photo),
+      ratio,
+    );
     folders.push({ name: uniqueName(safeName(album.name, "album"), usedFolders), kind: album.kind, photos });
   }
-  return { title, ratio, folders };
+  return { title, ratio, width: opts.width ?? 1080, folders };
 }

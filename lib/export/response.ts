@@ -3,19 +3,21 @@
 import { Readable } from "node:stream";
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import { INSTAGRAM_RATIOS } from "@/lib/llama/types";
+import { EXPORT_RATIOS } from "@/lib/organize/crops";
 import { storage } from "@/lib/storage";
 import { exportEntries } from "./entries";
 import { loadExportPlan, safeName, type ExportTarget, type PlanOptions } from "./plan";
 import { zipStream } from "./zip";
 
-const ratioSchema = z.enum(INSTAGRAM_RATIOS).catch("4:5");
+const ratioSchema = z.enum(EXPORT_RATIOS).catch("4:5");
+const widthSchema = z.enum(["1080", "1440"]).catch("1080");
 
 export async function zipResponse(req: NextRequest, teamId: string, target: ExportTarget, opts: PlanOptions = {}): Promise<Response> {
   const ratio = ratioSchema.parse(req.nextUrl.searchParams.get("ratio") ?? "4:5");
-  const plan = await loadExportPlan(teamId, target, ratio, opts);
+  const width = Number(widthSchema.parse(req.nextUrl.searchParams.get("width") ?? "1080")) as 1080 | 1440;
+  const plan = await loadExportPlan(teamId, target, ratio, { width, ...opts });
   const stream = zipStream(exportEntries(plan, (hash) => storage().get(hash, "original")), req.signal);
-  const name = `${safeName(plan.title, "export")} (${ratio.replace(":", "x")}).zip`;
+  const name = `${safeName(plan.title, "export")} (${ratio.replace(":", "x")}${width === 1080 ? "" : `, ${width}px`}).zip`;
   return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
     headers: {
       "content-type": "application/zip",

@@ -4,27 +4,45 @@
 // pixel rectangles inside the image.
 import type { CropBox, InstagramRatio } from "@/lib/llama/types";
 
-/** width / height of each Instagram post ratio. */
-export const RATIO_VALUE: Record<InstagramRatio, number> = { "4:5": 4 / 5, "1:1": 1, "1.91:1": 1.91 };
+/**
+ * The ratios an export can be cut to: the model's three (4:5, 1:1, 1.91:1)
+ * and 3:4, the shape of the profile grid's tiles since 2025 (a post cut to it
+ * shows whole on the grid). 3:4 is centred on the model's 4:5 box, the
+ * nearest shape it answers for.
+ */
+export const EXPORT_RATIOS = ["4:5", "3:4", "1:1", "1.91:1"] as const;
+export type ExportRatio = (typeof EXPORT_RATIOS)[number];
 
-/** Instagram's recommended upload sizes: 1080 px wide. */
-export const OUTPUT_SIZE: Record<InstagramRatio, { width: number; height: number }> = {
+export function modelRatioFor(ratio: ExportRatio): InstagramRatio {
+  return ratio === "3:4" ? "4:5" : ratio;
+}
+
+/** width / height of each ratio. */
+export const RATIO_VALUE: Record<ExportRatio, number> = { "4:5": 4 / 5, "3:4": 3 / 4, "1:1": 1, "1.91:1": 1.91 };
+
+/** Instagram's recommended upload sizes at the default 1080 px width. */
+export const OUTPUT_SIZE: Record<ExportRatio, { width: number; height: number }> = {
   "4:5": { width: 1080, height: 1350 },
+  "3:4": { width: 1080, height: 1440 },
   "1:1": { width: 1080, height: 1080 },
   "1.91:1": { width: 1080, height: 566 },
 };
 
-/** Instagram enlarges anything narrower; it shrinks anything wider than OUTPUT_SIZE. */
+/** Export widths: 1080 (Instagram's long-standing size, the default) or 1440 (what it keeps since 2025). */
+export const EXPORT_WIDTHS = [1080, 1440] as const;
+export type ExportWidth = (typeof EXPORT_WIDTHS)[number];
+
+/** Instagram enlarges anything narrower than this. */
 export const MIN_OUTPUT_WIDTH = 320;
 
 /**
- * The export size of a crop `cropWidth` px wide: 1080 px wide when the crop
- * has the pixels, else the crop's own width (enlarging adds bytes, not
+ * The export size of a crop `cropWidth` px wide: `maxWidth` wide when the
+ * crop has the pixels, else the crop's own width (enlarging adds bytes, not
  * detail), but never under Instagram's 320 px minimum.
  */
-export function outputSize(ratio: InstagramRatio, cropWidth: number): { width: number; height: number } {
+export function outputSize(ratio: ExportRatio, cropWidth: number, maxWidth: ExportWidth = 1080): { width: number; height: number } {
   const full = OUTPUT_SIZE[ratio];
-  const width = Math.max(MIN_OUTPUT_WIDTH, Math.min(full.width, Math.round(cropWidth)));
+  const width = Math.max(MIN_OUTPUT_WIDTH, Math.min(maxWidth, Math.round(cropWidth)));
   return { width, height: Math.round((width * full.height) / full.width) };
 }
 
@@ -43,7 +61,7 @@ export interface PixelRect {
  * image is too small for that, the largest that fits), centred on the box and
  * kept inside the image. No box: centred.
  */
-export function exactCrop(box: CropBox | null, ratio: InstagramRatio, imgW: number, imgH: number): PixelRect {
+export function exactCrop(box: CropBox | null, ratio: ExportRatio, imgW: number, imgH: number): PixelRect {
   const r = RATIO_VALUE[ratio];
   const b = box ?? { x: 0, y: 0, width: 1, height: 1 };
   const bw = b.width * imgW;
@@ -62,7 +80,7 @@ export function exactCrop(box: CropBox | null, ratio: InstagramRatio, imgW: numb
 }
 
 /** The same rectangle relative to the image (for drawing over a preview). */
-export function relativeCrop(box: CropBox | null, ratio: InstagramRatio, imgW: number, imgH: number): CropBox {
+export function relativeCrop(box: CropBox | null, ratio: ExportRatio, imgW: number, imgH: number): CropBox {
   const p = exactCrop(box, ratio, imgW, imgH);
   return { x: p.left / imgW, y: p.top / imgH, width: p.width / imgW, height: p.height / imgH };
 }

@@ -70,7 +70,9 @@ describe("renderInstagramJpeg", () => {
 
 describe("sidecars and captions", () => {
   it("writes dc:description and dc:subject, escaped", () => {
-    const x = xmpSidecar({ title: "a&b.jpg", description: 'Sun <set> "here"', keywords: ["beach", "sun&sea"], altText: null });
+    const x = xmpSidecar({
+      title: "a&b.jpg", description: 'Sun <set> "here"', category: null, tags: ["beach"], hashtags: ["#sun&sea"], altText: null, rating: null, flag: null,
+    });
     expect(x).toContain("<dc:description>");
     expect(x).toContain("Sun &lt;set&gt; &quot;here&quot;");
     expect(x).toContain("<rdf:li>sun&amp;sea</rdf:li>");
@@ -85,18 +87,18 @@ describe("sidecars and captions", () => {
         {
           photoId: "p1", contentHash: "h", originalName: "a.jpg", file: "001-a", crop: null, aiAnalysed: true,
           caption: 'Hello, "world"\nline two', hashtags: ["#a", "#b"], altText: "alt", description: null, tags: [],
-          category: "food", instagramScore: 8.5, qualityScore: 7,
+          category: "food", instagramScore: 8.5, qualityScore: 7, rating: null, flag: null,
         },
       ],
     };
     const csv = captionsCsv(folder).replace(/^\uFEFF/, "");
-    expect(csv.split("\n")[0]).toBe("file,album,original_name,caption,hashtags,alt_text,category,instagram_score,quality_score,analysed_by_ai");
-    expect(csv).toContain('001-a.jpg,Best picks,a.jpg,"Hello, ""world""\nline two",#a #b,alt,food,8.5,7,yes');
+    expect(csv.split("\n")[0]).toBe("file,album,original_name,caption,hashtags,alt_text,category,instagram_score,quality_score,rating,flag,analysed_by_ai");
+    expect(csv).toContain('001-a.jpg,Best picks,a.jpg,"Hello, ""world""\nline two",#a #b,alt,food,8.5,7,,,yes');
   });
   it("neutralises cells that a spreadsheet would run as formulas (= + - @ TAB CR)", () => {
     const base = {
       photoId: "p1", contentHash: "h", crop: null, aiAnalysed: true, altText: null, description: null, tags: [],
-      category: null, instagramScore: -1, qualityScore: 7,
+      category: null, instagramScore: -1, qualityScore: 7, rating: null, flag: null,
     };
     const hostile = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"];
     const folder: ExportFolder = {
@@ -114,7 +116,7 @@ describe("sidecars and captions", () => {
       expect(row).toMatch(new RegExp(`^00${i}\\.jpg,Food,'=${i}\\.jpg,"?'[=+\\-@\\t\\r]`));
     }
     // A number is data, not a formula: a negative score stays a number.
-    expect(rows[0]).toContain(",-1,7,yes");
+    expect(rows[0]).toContain(",-1,7,,,yes");
   });
   it("makes safe file names", () => {
     expect(safeName("../../etc/passwd")).toBe("etc passwd");
@@ -128,11 +130,12 @@ describe("export stream", () => {
     const jpeg = await twoColour(400, 300);
     const photo = (id: string, file: string) => ({
       photoId: id, contentHash: id, originalName: `${file}.jpg`, file, crop: null, aiAnalysed: true, caption: "c",
-      hashtags: ["#x"], altText: "a", description: "d", tags: ["t"], category: "food", instagramScore: 5, qualityScore: 5,
+      hashtags: ["#x"], altText: "a", description: "d", tags: ["t"], category: "food", instagramScore: 5, qualityScore: 5, rating: null, flag: null,
     });
     const plan: ExportPlan = {
       title: "t",
       ratio: "1:1",
+      width: 1080,
       folders: [{ name: "Food", kind: "CATEGORY", photos: [photo("ok", "001-ok"), photo("missing", "002-missing")] }],
     };
     const paths: string[] = [];
@@ -144,11 +147,12 @@ describe("export stream", () => {
     const jpeg = await twoColour(400, 300);
     const photo = (id: string) => ({
       photoId: id, contentHash: id, originalName: `${id}.jpg`, file: id, crop: null, aiAnalysed: true, caption: "c",
-      hashtags: [], altText: null, description: null, tags: [], category: null, instagramScore: 5, qualityScore: 5,
+      hashtags: [], altText: null, description: null, tags: [], category: null, instagramScore: 5, qualityScore: 5, rating: null, flag: null,
     });
     const plan: ExportPlan = {
       title: "t",
       ratio: "1:1",
+      width: 1080,
       folders: [
         { name: "A", kind: "CATEGORY", photos: ["a1", "a2", "gone", "a3"].map(photo) },
         { name: "B", kind: "CATEGORY", photos: ["b1", "b2", "b3"].map(photo) },
