@@ -52,7 +52,7 @@ describe("XMP read back by exiftool", () => {
 
   it("the exported JPEG embeds the same XMP and nothing of the camera's metadata", async () => {
     const original = await sharp({ create: { width: 3000, height: 4000, channels: 3, background: "#3a6" } })
-      .withExif({ IFD0: { Make: "SecretCam" }, GPS: { GPSLatitudeRef: "N" } })
+      .withExif({ IFD0: { Make: "SecretCam" }, IFD3: { GPSLatitudeRef: "N" } })
       .jpeg()
       .toBuffer();
     const jpeg = await renderInstagramJpeg(original, null, "3:4", undefined, { width: 1440, xmp: xmpSidecar(fields) });
