@@ -37,6 +37,12 @@ export interface EngineOptions {
   onProgress?: (p: ProgressSnapshot) => void;
   /** Called with the sets whose run just closed (mode "forever"): their results are all written. */
   onRunsFinished?: (setIds: string[]) => void;
+  /**
+   * Called with the sets whose photos just got results written (at most ~10/s):
+   * what is derived from results - keepers, albums - is brought up to date
+   * from here, when the data changes, not when someone looks.
+   */
+  onResultsWritten?: (setIds: string[]) => void;
   /** Per-request decisions (LLAMA_DEBUG=1, --debug-performance). */
   debug?: (msg: string) => void;
   /** Shared Redis budget; defaults to one when REDIS_URL is set. Pass null for none. */
@@ -152,6 +158,7 @@ export class AnalysisEngine {
       this.key,
       (f) => {
         this.outstanding -= f.photoIds.length;
+        if (f.setIds.length) this.opts.onResultsWritten?.(f.setIds);
         this.opts.onProgress?.(this.snapshot());
         this.poke();
       },

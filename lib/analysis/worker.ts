@@ -16,6 +16,8 @@ export interface WorkerOptions {
   debug?: (msg: string) => void;
   /** See EngineOptions.onRunsFinished. */
   onRunsFinished?: (setIds: string[]) => void;
+  /** See EngineOptions.onResultsWritten. */
+  onResultsWritten?: (setIds: string[]) => void;
 }
 
 /** Starts the loop; resolves its stop function (which waits until in-flight work is saved or released). */
@@ -37,6 +39,7 @@ export function startAnalysisWorker(opts: WorkerOptions = {}): () => Promise<voi
           idlePollMs: opts.idlePollMs,
           debug: opts.debug,
           onRunsFinished: opts.onRunsFinished,
+          onResultsWritten: opts.onResultsWritten,
         });
         if (stopped) break;
         await engine.run();

@@ -34,6 +34,8 @@ export function photoColumns(a: StoredAnalysis): { category: string | null; q: n
 export interface Flushed {
   /** Photo ids whose final state is now in the database. */
   photoIds: string[];
+  /** The sets those photos belong to: what is derived from their results (albums, keepers) is now out of date. */
+  setIds: string[];
 }
 
 export class ResultWriter {
@@ -81,7 +83,7 @@ export class ResultWriter {
     const linked = this.linkedQ.splice(0);
     const ended = this.endedQ.splice(0);
     this.running = this.write(analyzed, linked, ended)
-      .then(() => this.onFlushed({ photoIds: [...analyzed, ...linked, ...ended].map((x) => x.photoId) }))
+      .then((setIds) => this.onFlushed({ photoIds: [...analyzed, ...linked, ...ended].map((x) => x.photoId), setIds }))
       .catch((err: unknown) => {
         // Put them back: the next flush tries again; leases keep the photos ours meanwhile.
         this.analyzedQ.unshift(...analyzed);
@@ -96,8 +98,10 @@ export class ResultWriter {
     await this.running;
   }
 
-  private async write(analyzed: AnalyzedItem[], linked: LinkedItem[], ended: EndedItem[]): Promise<void> {
+  /** Returns the sets of the photos written. */
+  private async write(analyzed: AnalyzedItem[], linked: LinkedItem[], ended: EndedItem[]): Promise<string[]> {
     const client = db();
+    const sets = new Set<string>();
     const links = [...linked];
     if (analyzed.length > 0) {
       // One row per (team, content): identical content analysed twice in one flush is stored once.
@@ -130,28 +134,33 @@ export class ResultWriter {
     }
     if (links.length > 0) {
       const rows = links.map((l) => ({ id: l.photoId, aid: l.cacheId, ...photoColumns(l.analysis) }));
-      await client.$executeRawUnsafe(
+      const analysedRows = await client.$queryRawUnsafe<{ setId: string }[]>(
         `UPDATE "Photo" p
             SET state = 'ANALYZED', "analysisId" = v.aid, category = v.category, "qualityScore" = v.q,
                 "instagramScore" = v.i, "stateReason" = NULL, "skipReason" = NULL, "forceAnalyze" = false,
                 "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = now()
            FROM jsonb_to_recordset($1::jsonb) AS v(id text, aid text, category text, q float8, i float8)
-          WHERE p.id = v.id`,
+          WHERE p.id = v.id
+      RETURNING p."setId"`,
         JSON.stringify(rows),
       );
+      for (const r of analysedRows) sets.add(r.setId);
     }
     if (ended.length > 0) {
-      await client.$executeRawUnsafe(
+      const endedRows = await client.$queryRawUnsafe<{ setId: string }[]>(
         `UPDATE "Photo" p
             SET state = v.state::"PhotoState",
                 "stateReason" = CASE WHEN v.state = 'FAILED' THEN v.reason ELSE NULL END,
                 "skipReason" = CASE WHEN v.state = 'SKIPPED' THEN v.reason ELSE NULL END,
                 "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = now()
            FROM jsonb_to_recordset($1::jsonb) AS v(id text, state text, reason text)
-          WHERE p.id = v.id`,
+          WHERE p.id = v.id
+      RETURNING p."setId"`,
         JSON.stringify(ended.map((e) => ({ id: e.photoId, state: e.state, reason: e.reason }))),
       );
+      for (const r of endedRows) sets.add(r.setId);
     }
+    return [...sets];
   }
 
   close(): void {

@@ -26,8 +26,10 @@ async function main(): Promise<void> {
     config,
     idlePollMs: 500,
     scope: { teamId: values["team-id"], setId: values["set-id"] },
-    // Share links serve the last refreshed albums (docs/decisions/005): a closed run refreshes its set's.
+    // Keepers and albums follow results as they are written and when a run
+    // closes, never when someone looks (docs/decisions/005).
     onRunsFinished: (setIds) => setIds.forEach(requestRefresh),
+    onResultsWritten: (setIds) => setIds.forEach(requestRefresh),
   });
   let stopping = false;
   const shutdown = () => {

@@ -5,12 +5,13 @@
 import { db, Prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { updateSuggestedKeepers } from "@/lib/organize/keepers";
+import { requestRefresh } from "@/lib/organize/refresh";
 
 type Tx = Prisma.TransactionClient;
 
 /** Puts an analysed-by-pipeline photo (phash set) into its near-duplicate group, if it has neighbours. */
 export async function groupNearDuplicates(photoId: string, threshold = getEnv().PHASH_THRESHOLD): Promise<string | null> {
-  return db().$transaction(async (tx) => {
+  const grouped = await db().$transaction(async (tx) => {
     const photo = await tx.photo.findUnique({ where: { id: photoId }, select: { setId: true, phash: true, duplicateGroupId: true } });
     if (!photo?.phash) return null;
     // One grouping at a time per set: two workers placing neighbours at once
@@ -21,7 +22,7 @@ export async function groupNearDuplicates(photoId: string, threshold = getEnv().
       SELECT id, "duplicateGroupId" FROM "Photo"
       WHERE "setId" = ${photo.setId} AND id <> ${photoId} AND phash IS NOT NULL
         AND bit_count(('x' || phash)::bit(64) # ('x' || ${photo.phash})::bit(64)) <= ${threshold}`;
-    if (neighbours.length === 0) return photo.duplicateGroupId;
+    if (neighbours.length === 0) return photo.duplicateGroupId ? { setId: photo.setId, groupId: photo.duplicateGroupId } : null;
 
     const groupIds = [...new Set([photo.duplicateGroupId, ...neighbours.map((n) => n.duplicateGroupId)])].filter(
       (g): g is string => g !== null,
@@ -37,8 +38,11 @@ export async function groupNearDuplicates(photoId: string, threshold = getEnv().
       data: { duplicateGroupId: target },
     });
     await updateSuggestedKeepers(tx, { groupIds: [target] });
-    return target;
+    return { setId: photo.setId, groupId: target };
   });
+  // The keeper may have changed, and Best picks hold only keepers.
+  if (grouped) requestRefresh(grouped.setId);
+  return grouped?.groupId ?? null;
 }
 
 /** The group the others merge into: one whose keeper a person chose, else the oldest, else a new one. */

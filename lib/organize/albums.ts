@@ -9,7 +9,7 @@ import type { CropBox } from "@/lib/llama/types";
 import { parseStoredAnalysis } from "./analysis";
 import { CAROUSEL_MAX, suggestCarousel } from "./carousel";
 import { effectiveText } from "./effective";
-import { refreshSetOrganization, writeAlbumOrder } from "./refresh";
+import { writeAlbumOrder } from "./refresh";
 
 export interface AlbumSummary {
   id: string;
@@ -25,12 +25,15 @@ export interface AlbumSummary {
 
 const KIND_ORDER: Record<AlbumKind, number> = { BEST: 0, CAROUSEL: 1, CUSTOM: 2, CATEGORY: 3 };
 
-/** Albums of a set (refreshed first) or, without setId, every album of the team. */
+/**
+ * Albums of a set or, without setId, every album of the team. Computed albums
+ * are read as they are: they are brought up to date when their data changes
+ * (docs/decisions/005), never by a page view.
+ */
 export async function listAlbums(teamId: string, setId?: string): Promise<AlbumSummary[]> {
   if (setId) {
     const set = await db().photoSet.findFirst({ where: { id: setId, teamId }, select: { id: true } });
     if (!set) throw notFound("Photo set not found");
-    await refreshSetOrganization(setId);
   }
   const rows = await db().album.findMany({
     where: { teamId, ...(setId ? { setId } : {}) },
@@ -83,12 +86,7 @@ export interface AlbumView extends Omit<AlbumSummary, "photoCount" | "shareLinks
 }
 
 /** One album with its photos in position order. Team-scoped: another team's album is a 404. */
-export async function getAlbum(teamId: string, albumId: string, opts: { refresh?: boolean } = {}): Promise<AlbumView> {
-  const head = await db().album.findFirst({ where: { id: albumId, teamId }, select: { setId: true, kind: true } });
-  if (!head) throw notFound("Album not found");
-  if (opts.refresh !== false && head.setId && (head.kind === "CATEGORY" || head.kind === "BEST")) {
-    await refreshSetOrganization(head.setId);
-  }
+export async function getAlbum(teamId: string, albumId: string): Promise<AlbumView> {
   const a = await db().album.findFirst({
     where: { id: albumId, teamId },
     include: {
@@ -113,7 +111,7 @@ export async function getAlbum(teamId: string, albumId: string, opts: { refresh?
       },
     },
   });
-  if (!a) throw notFound("Album not found"); // deleted by the refresh (it became empty)
+  if (!a) throw notFound("Album not found");
   return {
     id: a.id,
     teamId: a.teamId,

@@ -1,13 +1,11 @@
 // The dashboard's one poll (about once a second): state counts, the live run
 // (speed, ETA, success rate, rate-limit state) and who analyses. Built on the
-// engine's getSetProgress (one GROUP BY + one row); when the count of analysed
-// photos moved since the last poll it also refreshes the set's albums, which
-// is how albums follow results while a run goes on.
+// engine's getSetProgress (one GROUP BY + one row). It never refreshes albums:
+// they follow results as the engine writes them (docs/decisions/005).
 import { getSetProgress, requestSuccessRate, type SetProgress, type StateCounts } from "@/lib/analysis";
 import { db, type RunStatus, type SetStatus } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { providerStatus, type ProviderStatus } from "./provider-status";
-import { refreshIfAnalysedChanged } from "./refresh";
 
 /**
  * What a person should read off the badge. The set's status alone misleads:
@@ -102,8 +100,6 @@ export async function dashboardProgress(teamId: string, setId: string): Promise<
   const { status, progress: p } = read;
   const provider = providerStatus();
   const done = p.counts.ANALYZED + p.counts.SKIPPED + p.counts.FAILED;
-  // Albums follow results (in the background, coalesced; never slows the poll).
-  refreshIfAnalysedChanged(setId, p.counts.ANALYZED);
   const r = p.run;
   return {
     setId,

@@ -8,7 +8,6 @@ export { suggestCarousel, CAROUSEL_MAX, type CarouselCandidate } from "./carouse
 export { exactCrop, relativeCrop, gridObjectPosition, RATIO_VALUE, OUTPUT_SIZE, outputSize, GRID_TILE_RATIO, type PixelRect } from "./crops";
 export {
   refreshSetOrganization,
-  refreshIfAnalysedChanged,
   requestRefresh,
   categoryAlbumName,
   BEST_ALBUM_NAME,
@@ -31,8 +30,12 @@ export {
   type AlbumPhotoView,
 } from "./albums";
 export { listDuplicateGroups, chooseKeeper, type DuplicateGroupView } from "./duplicates";
+export { bulkPhotoAction, bulkActionSchema, BULK_MAX, type BulkAction, type BulkResult } from "./bulk";
+export { searchPhotoIds, SEARCH_MAX } from "./search";
 export {
+  listPhotos,
   listSetPhotos,
+  matchingPhotoIds,
   setCategories,
   getPhotoDetail,
   updatePhotoEdits,

@@ -5,10 +5,11 @@
 // How "current" is kept (docs/decisions/005-organize-kept-current.md): this
 // function is idempotent and cheap when nothing changed (it writes only albums
 // whose membership, order or cover differs). It runs under a per-set advisory
-// lock after a person's edit, when a keeper is chosen, when a member reads
-// albums or exports (never for a share link's visitor), when an analysis run
-// closes, and from the progress poll whenever the set's count of analysed
-// photos changed (coalesced and spaced out by refresh-scheduler.ts). An album a
+// lock when the data changes, never because someone looks: after a person's
+// edit, when a keeper is chosen, when the analysis engine writes results or
+// closes a run and when the image pipeline groups near-duplicates (those three
+// coalesced and spaced out by refresh-scheduler.ts), and before an export
+// writes files. An album a
 // person reordered (orderedByHand) keeps their order; new members are appended
 // in score order, members that left are dropped.
 //
@@ -197,11 +198,10 @@ export async function refreshSetOrganization(setId: string): Promise<RefreshResu
   );
 }
 
-const lastAnalysed = new Map<string, number>();
 const scheduler = createRefreshScheduler(refreshSetOrganization, {
   // Every 5 s for a small set; a 5,000-photo set (~150-250 ms a refresh, nearly
   // all of it Postgres' work, which the dashboards' polls share) every ~15-25 s.
-  // Opening the albums or an export refreshes at once whatever this says.
+  // An export or a person's edit refreshes at once whatever this says.
   minIntervalMs: 5000,
   costFactor: 100,
   maxIntervalMs: 30_000,
@@ -209,23 +209,10 @@ const scheduler = createRefreshScheduler(refreshSetOrganization, {
 });
 
 /**
- * Asks for a background refresh of the set (coalesced and spaced out like the
- * poll's): for writers whose change does not need the albums current before
- * they answer - an analysis run that closed, photos deleted.
+ * Asks for a background refresh of the set (coalesced and spaced out): for
+ * writers whose change does not need the albums current before they answer -
+ * results written, a run closed, near-duplicates grouped, photos deleted.
  */
 export function requestRefresh(setId: string): void {
   scheduler.request(setId);
-}
-
-/**
- * Called by the progress poll with the set's current count of analysed
- * photos: when that count moved since the last call in this process, asks for
- * a refresh (coalesced and spaced out by refresh-scheduler.ts; never awaited,
- * so the poll stays one GROUP BY + one row).
- */
-export function refreshIfAnalysedChanged(setId: string, analysed: number): boolean {
-  if (lastAnalysed.get(setId) === analysed) return false;
-  lastAnalysed.set(setId, analysed);
-  scheduler.request(setId);
-  return true;
 }

@@ -31,10 +31,14 @@ export async function startServerBackground(): Promise<void> {
   const swept = await storage().sweepAbandonedTemp();
   if (swept > 0) console.log(`[storage] removed ${swept} temp file(s) left by a process that died mid-write`);
   if (!getEnv().RUN_WORKERS) return;
-  // A closed run's albums are brought up to date here, once: share links serve
-  // the last refreshed state and never refresh themselves (docs/decisions/005).
-  const onRunsFinished = (setIds: string[]) => setIds.forEach(requestRefresh);
-  stops.push(startImageWorker(), usingEmbeddedDb() ? startAnalysisWorker({ onRunsFinished }) : startAnalysisWorkerProcess());
+  // Keepers and albums follow results as they are written (coalesced), and a
+  // closed run's once more; nothing refreshes them when someone looks
+  // (docs/decisions/005).
+  const refresh = (setIds: string[]) => setIds.forEach(requestRefresh);
+  stops.push(
+    startImageWorker(),
+    usingEmbeddedDb() ? startAnalysisWorker({ onRunsFinished: refresh, onResultsWritten: refresh }) : startAnalysisWorkerProcess(),
+  );
 }
 
 /**

@@ -21,10 +21,10 @@ export interface SharedAlbum {
 }
 
 export async function sharedAlbumView(share: ResolvedShare): Promise<SharedAlbum> {
-  // Reads never write: a visitor sees the album as last refreshed (after an edit,
-  // a member's visit, a finished run - docs/decisions/005). Refreshing here let
+  // Reads never write: a visitor sees the album as last refreshed (when results
+  // landed, an edit, a finished run - docs/decisions/005). Refreshing here let
   // every anonymous GET take the set's lock and run the recompute.
-  const a = await getAlbum(share.teamId, share.albumId, { refresh: false });
+  const a = await getAlbum(share.teamId, share.albumId);
   return {
     name: a.name,
     carousel: a.kind === "CAROUSEL",

@@ -140,6 +140,7 @@ describe("albums kept current", () => {
     const a = await f.photo(aiResult("food", 9));
     const b = await f.photo(aiResult("food", 8));
     const c = await f.photo(aiResult("food", 7));
+    await refreshSetOrganization(f.set.id); // what the engine does when results land
     const best = (await listAlbums(f.team.id, f.set.id)).find((x) => x.kind === "BEST")!;
     await reorderAlbum(f.team.id, best.id, [c.id, a.id, b.id]);
     const d = await f.photo(aiResult("food", 9.5));
@@ -268,6 +269,7 @@ describe("albums kept current", () => {
     expect(await errorCode(addPhotosToAlbum(f.team.id, car.id, [photos[0]!.id]))).toBe("bad_request");
     expect(await errorCode(createAlbum(f.team.id, { name: "y", kind: "CUSTOM", photoIds: [foreign.id], suggestOrder: false }))).toBe("not_found");
     expect(await errorCode(getAlbum(other.team.id, car.id))).toBe("not_found");
+    await refreshSetOrganization(f.set.id);
     const food = (await listAlbums(f.team.id, f.set.id)).find((x) => x.kind === "CATEGORY")!;
     expect(await errorCode(addPhotosToAlbum(f.team.id, food.id, [ids[0]!]))).toBe("conflict");
   });

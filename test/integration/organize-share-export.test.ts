@@ -7,7 +7,7 @@ import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { exportSetToDirectory } from "@/lib/organize";
-import { listAlbums } from "@/lib/organize";
+import { listAlbums, refreshSetOrganization } from "@/lib/organize";
 import {
   createShareLink,
   listShareLinks,
@@ -60,6 +60,7 @@ describe("share links", () => {
     const f = await fixture();
     const food = await f.photo("food", 8, "pasta");
     const travel = await f.photo("travel", 7, "road");
+    await refreshSetOrganization(f.set.id); // what the engine does when results land
     const album = (await listAlbums(f.team.id, f.set.id)).find((a) => a.name === "Food")!;
     const now = new Date();
     const link = await createShareLink(f.team.id, f.user.id, album.id, { allowDownload: true, expiresInDays: 1 }, now);
@@ -91,6 +92,7 @@ describe("share links", () => {
   it("a password-protected link opens only with the right password, through a cookie for that link", async () => {
     const f = await fixture();
     await f.photo("food", 8, "pasta");
+    await refreshSetOrganization(f.set.id); // what the engine does when results land
     const album = (await listAlbums(f.team.id, f.set.id)).find((a) => a.name === "Food")!;
     const link = await createShareLink(f.team.id, f.user.id, album.id, { allowDownload: false, password: "open sesame" });
     const other = await createShareLink(f.team.id, f.user.id, album.id, { allowDownload: false, password: "open sesame" });

@@ -25,7 +25,7 @@ export const PATCH = route<P>(async (req, { teamId, albumId }) => {
   if (b.name) await renameAlbum(teamId, albumId, b.name);
   if (b.order) await reorderAlbum(teamId, albumId, b.order);
   if (b.suggestOrder) await applySuggestedOrder(teamId, albumId);
-  return getAlbum(teamId, albumId, { refresh: false });
+  return getAlbum(teamId, albumId);
 });
 
 export const DELETE = route<P>(async (_req, { teamId, albumId }) => {
