@@ -48,6 +48,7 @@ const schema = z.object({
   FAST_MODE_MIN_SHARPNESS: z.string().optional(),
   FAST_MODE_MIN_BRIGHTNESS: z.string().optional(),
   FAST_MODE_MAX_BRIGHTNESS: z.string().optional(),
+  FACES_ENABLED: z.string().optional(),
   REDIS_URL: z.string().url().optional(),
   LLAMA_DEBUG: bool.default(false),
   RUN_WORKERS: bool.default(true),

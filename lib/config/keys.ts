@@ -29,6 +29,8 @@ export interface ResolvedConfig {
   fastTimeoutS: number;
   enableFastMode: boolean;
   fastMode: { minSharpness: number; minBrightness: number; maxBrightness: number };
+  /** Run the face stage (lib/faces) after the image pipeline. */
+  facesEnabled: boolean;
   /** The profile the values started from ("optimized" unless chosen). */
   profile: string;
   /** Which layers applied, lowest first, e.g. ["defaults", "profile:optimized", "file:/x.json", "env:LLAMA_MAX_RPM", "flag:--batch-size"]. */
@@ -59,6 +61,7 @@ export interface Settings {
   minSharpness: number;
   minBrightness: number;
   maxBrightness: number;
+  facesEnabled: boolean;
 }
 export type SettingField = keyof Settings;
 
@@ -129,6 +132,8 @@ export const KEYS: readonly KeyDef[] = [
     help: "Below this mean brightness (0..1) a photo counts as underexposed." },
   { path: "fast_mode.max_brightness", field: "maxBrightness", type: num(0, 1), env: "FAST_MODE_MAX_BRIGHTNESS", flag: "--max-brightness",
     help: "Above this mean brightness (0..1) a photo counts as overexposed." },
+  { path: "faces.enabled", field: "facesEnabled", type: bool, env: "FACES_ENABLED",
+    help: "Detect faces on the machine after the image pipeline (people counts, face-aware crops, closed eyes); false skips the face stage." },
 ];
 
 export const KEY_BY_PATH: ReadonlyMap<string, KeyDef> = new Map(KEYS.map((k) => [k.path, k]));

@@ -30,6 +30,8 @@ export const DEFAULTS: Settings = {
   minSharpness: 12,
   minBrightness: 0.08,
   maxBrightness: 0.95,
+  // On: the face stage meets its speed bar (docs/decisions/013-faces-on-the-cpu.md).
+  facesEnabled: true,
 };
 
 export type Overrides = Partial<Settings>;

@@ -249,6 +249,7 @@ export function resolveConfig(opts: ResolveOptions = {}): ResolvedConfig {
       minBrightness: settings.minBrightness,
       maxBrightness: settings.maxBrightness,
     },
+    facesEnabled: settings.facesEnabled,
     profile,
     sources,
   };
