@@ -10,7 +10,11 @@ import { parseStoredAnalysis } from "@/lib/organize/analysis";
 import { effectiveText } from "@/lib/organize/effective";
 import { refreshSetOrganization } from "@/lib/organize/refresh";
 
-export type ExportTarget = { setId: string } | { albumId: string };
+/** A whole set (a folder per album), one album, or a selection of photos (one folder, in the order given). */
+export type ExportTarget = { setId: string } | { albumId: string } | { photoIds: string[] };
+
+/** The folder (and ZIP) name of a selection's export. */
+export const SELECTION_NAME = "Selection";
 
 export interface ExportPhoto {
   photoId: string;
@@ -129,6 +133,15 @@ export async function loadExportPlan(
   ratio: ExportRatio,
   opts: PlanOptions = {},
 ): Promise<ExportPlan> {
+  const width = opts.width ?? 1080;
+  if ("photoIds" in target) {
+    const unique = [...new Set(target.photoIds)];
+    const rows = await db().photo.findMany({ where: { id: { in: unique }, teamId }, select: exportPhotoSelect });
+    if (rows.length !== unique.length) throw notFound("Photo not found");
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const photos = toExportPhotos(unique.map((id) => byId.get(id)!), ratio);
+    return { title: SELECTION_NAME, ratio, width, folders: [{ name: SELECTION_NAME, kind: "CUSTOM", photos }] };
+  }
   const refresh = opts.refresh !== false;
   let title: string;
   let albumIds: { id: string; name: string; kind: AlbumKind }[];
@@ -164,5 +177,5 @@ export async function loadExportPlan(
     );
     folders.push({ name: uniqueName(safeName(album.name, "album"), usedFolders), kind: album.kind, photos });
   }
-  return { title, ratio, width: opts.width ?? 1080, folders };
+  return { title, ratio, width, folders };
 }

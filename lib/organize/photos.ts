@@ -8,19 +8,26 @@ import { CATEGORIES, type StoredAnalysis } from "@/lib/llama/types";
 import { hasThumbnail } from "@/lib/sets";
 import { parseStoredAnalysis } from "./analysis";
 import { effectiveText, normalizeHashtags, type EffectiveText } from "./effective";
+import { SEARCH_MAX, searchPhotoIds } from "./search";
 
 const optionalNumber = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.coerce.number().min(0).max(10).optional());
+const emptyIsAbsent = (v: unknown) => (v === "" || v === null ? undefined : v);
 
-/** Query-string filters of the results grid (all optional). */
+/** Query-string filters of the results grid and of search (all optional). */
 export const photoQuerySchema = z.object({
+  /** Words to find (websearch syntax: "quoted phrase", -without, or). */
+  q: z.preprocess(emptyIsAbsent, z.string().trim().max(200).optional()),
   category: z.string().max(40).optional(),
   tag: z.string().max(40).optional(),
   minScore: optionalNumber,
   maxScore: optionalNumber,
   scoreField: z.enum(["instagram", "quality"]).default("instagram"),
-  state: z.enum(PhotoState).optional(),
+  state: z.preprocess(emptyIsAbsent, z.enum(PhotoState).optional()),
   duplicates: z.enum(["1", "true", "0", "false"]).optional().transform((v) => v === "1" || v === "true"),
-  sort: z.enum(["instagram", "quality", "takenAt", "name", "uploaded"]).default("instagram"),
+  /** Culling: picked, rejected, or neither. */
+  flag: z.preprocess(emptyIsAbsent, z.enum(["picked", "rejected", "unflagged"]).optional()),
+  minRating: z.preprocess(emptyIsAbsent, z.coerce.number().int().min(1).max(5).optional()),
+  sort: z.enum(["relevance", "instagram", "quality", "rating", "takenAt", "name", "uploaded"]).default("instagram"),
   dir: z.enum(["asc", "desc"]).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(200).default(60),
@@ -29,6 +36,8 @@ export type PhotoQuery = z.infer<typeof photoQuerySchema>;
 
 export interface PhotoListItem {
   id: string;
+  setId: string;
+  setName: string;
   originalName: string;
   state: PhotoState;
   stateReason: string | null;
@@ -39,6 +48,8 @@ export interface PhotoListItem {
   instagramScore: number | null;
   qualityScore: number | null;
   duplicateGroupId: string | null;
+  rating: number | null;
+  flag: "PICK" | "REJECT" | null;
   edited: boolean;
   hasThumb: boolean;
 }
@@ -49,9 +60,12 @@ export interface PhotoPage {
   page: number;
   pageSize: number;
   pages: number;
+  /** Search only: the best SEARCH_MAX matches are shown when more match. */
+  capped: boolean;
 }
 
-export function photoWhere(teamId: string, setId: string, q: PhotoQuery): Prisma.PhotoWhereInput {
+/** The filters without the words; `setId` null: every set of the team. */
+export function photoWhere(teamId: string, setId: string | null, q: PhotoQuery): Prisma.PhotoWhereInput {
   const and: Prisma.PhotoWhereInput[] = [];
   if (q.category) {
     // The effective category: a person's choice wins over the model's.
@@ -72,16 +86,29 @@ export function photoWhere(teamId: string, setId: string, q: PhotoQuery): Prisma
   }
   if (q.state) and.push({ state: q.state });
   if (q.duplicates) and.push({ duplicateGroupId: { not: null } });
-  return { teamId, setId, AND: and };
+  if (q.flag === "picked") and.push({ flag: "PICK" });
+  if (q.flag === "rejected") and.push({ flag: "REJECT" });
+  if (q.flag === "unflagged") and.push({ flag: null });
+  if (q.minRating !== undefined) and.push({ rating: { gte: q.minRating } });
+  return { teamId, ...(setId ? { setId } : {}), AND: and };
 }
 
 export function photoOrder(q: PhotoQuery): Prisma.PhotoOrderByWithRelationInput[] {
   const byId: Prisma.PhotoOrderByWithRelationInput = { id: "asc" };
+  const byInstagram: Prisma.PhotoOrderByWithRelationInput[] = [
+    { instagramScore: { sort: q.dir ?? "desc", nulls: "last" } },
+    { qualityScore: { sort: q.dir ?? "desc", nulls: "last" } },
+    byId,
+  ];
   switch (q.sort) {
+    // Without words there is no relevance: the grid's usual order.
+    case "relevance":
     case "instagram":
-      return [{ instagramScore: { sort: q.dir ?? "desc", nulls: "last" } }, { qualityScore: { sort: q.dir ?? "desc", nulls: "last" } }, byId];
+      return byInstagram;
     case "quality":
       return [{ qualityScore: { sort: q.dir ?? "desc", nulls: "last" } }, byId];
+    case "rating":
+      return [{ rating: { sort: q.dir ?? "desc", nulls: "last" } }, ...byInstagram];
     case "takenAt":
       return [{ takenAt: { sort: q.dir ?? "asc", nulls: "last" } }, byId];
     case "name":
@@ -91,54 +118,107 @@ export function photoOrder(q: PhotoQuery): Prisma.PhotoOrderByWithRelationInput[
   }
 }
 
-export async function listSetPhotos(teamId: string, setId: string, q: PhotoQuery): Promise<PhotoPage> {
-  const where = photoWhere(teamId, setId, q);
-  const [rows, total] = await Promise.all([
-    db().photo.findMany({
-      where,
-      orderBy: photoOrder(q),
-      skip: (q.page - 1) * q.pageSize,
-      take: q.pageSize,
-      select: {
-        id: true,
-        originalName: true,
-        state: true,
-        stateReason: true,
-        width: true,
-        height: true,
-        takenAt: true,
-        category: true,
-        userCategory: true,
-        userCaption: true,
-        userHashtags: true,
-        instagramScore: true,
-        qualityScore: true,
-        duplicateGroupId: true,
-      },
-    }),
-    db().photo.count({ where }),
-  ]);
+const listSelect = {
+  id: true,
+  setId: true,
+  set: { select: { name: true } },
+  originalName: true,
+  state: true,
+  stateReason: true,
+  width: true,
+  height: true,
+  takenAt: true,
+  category: true,
+  userCategory: true,
+  userCaption: true,
+  userHashtags: true,
+  instagramScore: true,
+  qualityScore: true,
+  duplicateGroupId: true,
+  rating: true,
+  flag: true,
+} satisfies Prisma.PhotoSelect;
+
+type ListRow = Prisma.PhotoGetPayload<{ select: typeof listSelect }>;
+
+function toItem(r: ListRow): PhotoListItem {
   return {
-    items: rows.map((r) => ({
-      id: r.id,
-      originalName: r.originalName,
-      state: r.state,
-      stateReason: r.stateReason,
-      width: r.width,
-      height: r.height,
-      takenAt: r.takenAt,
-      category: r.userCategory ?? r.category,
-      instagramScore: r.instagramScore,
-      qualityScore: r.qualityScore,
-      duplicateGroupId: r.duplicateGroupId,
-      edited: r.userCategory !== null || r.userCaption !== null || r.userHashtags.length > 0,
-      hasThumb: hasThumbnail(r),
-    })),
+    id: r.id,
+    setId: r.setId,
+    setName: r.set.name,
+    originalName: r.originalName,
+    state: r.state,
+    stateReason: r.stateReason,
+    width: r.width,
+    height: r.height,
+    takenAt: r.takenAt,
+    category: r.userCategory ?? r.category,
+    instagramScore: r.instagramScore,
+    qualityScore: r.qualityScore,
+    duplicateGroupId: r.duplicateGroupId,
+    rating: r.rating,
+    flag: r.flag,
+    edited: r.userCategory !== null || r.userCaption !== null || r.userHashtags.length > 0,
+    hasThumb: hasThumbnail(r),
+  };
+}
+
+/**
+ * One page of a set's photos (or, with setId null, of the whole team's),
+ * filtered, searched and sorted. With words, the matches come from the
+ * full-text index first (search.ts) and the filters narrow them; sorted by
+ * relevance unless another order is asked for.
+ */
+export async function listPhotos(teamId: string, setId: string | null, q: PhotoQuery): Promise<PhotoPage> {
+  const where = photoWhere(teamId, setId, q);
+  const skip = (q.page - 1) * q.pageSize;
+  const paged = (total: number, items: PhotoListItem[], capped = false): PhotoPage => ({
+    items,
     total,
     page: q.page,
     pageSize: q.pageSize,
     pages: Math.max(1, Math.ceil(total / q.pageSize)),
-  };
+    capped,
+  });
+  if (!q.q) {
+    const [rows, total] = await Promise.all([
+      db().photo.findMany({ where, orderBy: photoOrder(q), skip, take: q.pageSize, select: listSelect }),
+      db().photo.count({ where }),
+    ]);
+    return paged(total, rows.map(toItem));
+  }
+  const ranked = await searchPhotoIds(teamId, setId, q.q);
+  const capped = ranked.length >= SEARCH_MAX;
+  const matching = { AND: [where, { id: { in: ranked } }] };
+  if (q.sort !== "relevance") {
+    const [rows, total] = await Promise.all([
+      db().photo.findMany({ where: matching, orderBy: photoOrder(q), skip, take: q.pageSize, select: listSelect }),
+      db().photo.count({ where: matching }),
+    ]);
+    return paged(total, rows.map(toItem), capped);
+  }
+  // Relevance: the filters keep a subset of the ranked ids, in rank order.
+  const kept = new Set((await db().photo.findMany({ where: matching, select: { id: true } })).map((r) => r.id));
+  const order = ranked.filter((id) => kept.has(id));
+  const pageIds = order.slice(skip, skip + q.pageSize);
+  const rows = await db().photo.findMany({ where: { id: { in: pageIds } }, select: listSelect });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const items = pageIds.flatMap((id) => {
+    const r = byId.get(id);
+    return r ? [toItem(r)] : [];
+  });
+  return paged(order.length, items, capped);
+}
+
+/** A set's results grid page (listPhotos scoped to one set). */
+export function listSetPhotos(teamId: string, setId: string, q: PhotoQuery): Promise<PhotoPage> {
+  return listPhotos(teamId, setId, q);
+}
+
+/** Every photo id the filters match, in grid order, for "select all" (at most `max`). */
+export async function matchingPhotoIds(teamId: string, setId: string | null, q: PhotoQuery, max: number): Promise<string[]> {
+  const all = await listPhotos(teamId, setId, { ...q, page: 1, pageSize: max });
+  return all.items.map((i) => i.id);
 }
 
 /** Categories present in a set (effective values) with counts, for the filter menu. */
@@ -170,6 +250,8 @@ export interface PhotoDetail {
     instagramScore: number | null;
     qualityScore: number | null;
     duplicateGroupId: string | null;
+    rating: number | null;
+    flag: "PICK" | "REJECT" | null;
     exif: {
       takenAt: Date | null;
       cameraMake: string | null;
@@ -225,6 +307,8 @@ export async function getPhotoDetail(teamId: string, photoId: string): Promise<P
       instagramScore: p.instagramScore,
       qualityScore: p.qualityScore,
       duplicateGroupId: p.duplicateGroupId,
+      rating: p.rating,
+      flag: p.flag,
       exif: {
         takenAt: p.takenAt,
         cameraMake: p.cameraMake,
@@ -257,6 +341,9 @@ export const photoEditSchema = z.object({
   caption: z.string().trim().max(2200).nullable().optional(),
   hashtags: z.union([z.string().max(3000), z.array(z.string().max(100)).max(30)]).nullable().optional(),
   category: z.enum(CATEGORIES).nullable().optional(),
+  /** Culling: 1-5 stars; 0 or null clears. */
+  rating: z.number().int().min(0).max(5).nullable().optional(),
+  flag: z.enum(["PICK", "REJECT"]).nullable().optional(),
 });
 export type PhotoEdit = z.infer<typeof photoEditSchema>;
 
@@ -276,6 +363,8 @@ export async function updatePhotoEdits(
     data.userHashtags = { set: tags };
   }
   if (edit.category !== undefined) data.userCategory = edit.category;
+  if (edit.rating !== undefined) data.rating = edit.rating || null;
+  if (edit.flag !== undefined) data.flag = edit.flag;
   await db().photo.update({ where: { id: photoId }, data });
   return { setId: current.setId, categoryChanged: edit.category !== undefined && edit.category !== current.userCategory };
 }

@@ -87,6 +87,13 @@ const TABLE: Record<string, Spec> = {
   "POST /api/teams/[teamId]/sets/[setId]/uploads/check": {
     min: "MEMBER", ok: 400, bad: { data: { hashes: "x" } }, good: { data: { hashes: ["0".repeat(64)] } },
   },
+  "GET /api/teams/[teamId]/photos": { min: "VIEWER", ok: 200 },
+  "POST /api/teams/[teamId]/photos": {
+    min: "MEMBER", ok: 400, bad: { data: { action: "explode" } }, good: { data: { action: "rate", photoIds: ["x"], rating: 5 } },
+  },
+  "POST /api/teams/[teamId]/photos/export": {
+    min: "VIEWER", ok: 400, bad: { data: { photoIds: [] } }, good: { data: { photoIds: ["x"] } },
+  },
   "GET /api/teams/[teamId]/photos/[photoId]": { min: "VIEWER", ok: 200 },
   "PATCH /api/teams/[teamId]/photos/[photoId]": {
     min: "MEMBER", ok: 400, bad: { data: { caption: 5 } }, good: { data: { caption: "pwned" } },

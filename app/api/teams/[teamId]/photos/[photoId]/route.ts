@@ -1,5 +1,5 @@
 // GET /api/teams/:teamId/photos/:photoId - the photo with its analysis, EXIF and effective texts (viewer+)
-// PATCH /api/teams/:teamId/photos/:photoId - a person's caption/hashtags/category; null clears (member+)
+// PATCH /api/teams/:teamId/photos/:photoId - a person's caption/hashtags/category, rating (0-5) and pick/reject flag; null clears (member+)
 // POST /api/teams/:teamId/photos/:photoId - { action: "reanalyse" } (member+)
 import { z } from "zod";
 import { readJson, route } from "@/lib/http";
