@@ -10,15 +10,19 @@
 // the progress poll's p99 was 52.5 ms during a run instead of 26.3 ms
 // (bench:progress BENCH_RUN=engine, docs/decisions/009). Except on the
 // embedded PGlite database: it belongs to one process, so there the analysis
-// worker stays in this one.
+// worker stays in this one. The face stage (faces.enabled) runs here too, one
+// photo at a time and only while the image queue is empty; its detector is a
+// niced child process of its own (lib/faces/client.ts).
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import os from "node:os";
 import path from "node:path";
 import { startAnalysisWorker } from "@/lib/analysis";
+import { resolveConfig } from "@/lib/config";
 import { ensureMigrated, usingEmbeddedDb } from "@/lib/db";
 import { requestRefresh } from "@/lib/organize";
 import { getEnv } from "@/lib/env";
+import { createChildScanner, startFaceStage } from "@/lib/faces";
 import { startImageWorker } from "@/lib/images/pipeline";
 import { storage } from "@/lib/storage";
 
@@ -39,6 +43,18 @@ export async function startServerBackground(): Promise<void> {
     startImageWorker(),
     usingEmbeddedDb() ? startAnalysisWorker({ onRunsFinished: refresh, onResultsWritten: refresh }) : startAnalysisWorkerProcess(),
   );
+  // Face counts, culling problems and People albums follow each scan.
+  if (facesEnabled()) stops.push(startFaceStage(createChildScanner(), refresh));
+}
+
+function facesEnabled(): boolean {
+  try {
+    return resolveConfig({ file: getEnv().ORGANIZER_CONFIG }).facesEnabled;
+  } catch (err) {
+    // The analysis worker reports a bad configuration; faces keep their default meanwhile.
+    console.error("[faces] configuration not readable; the face stage runs with its default (on)", err);
+    return true;
+  }
 }
 
 /**

@@ -1,0 +1,119 @@
+// The face stage: after the image pipeline, and never ahead of it, each content
+// of a team is scanned once for faces (per detector version, like the analysis
+// cache) and every photo of that content in the team is linked to the scan,
+// with its face count copied for the People filter. Pending work is database
+// state: a prepared photo (phash set) without a scan of the current version.
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { db } from "@/lib/db";
+import { waitForUpload } from "@/lib/images/wake";
+import { ScanError, type FaceScanner } from "./client";
+import { DETECTOR_VERSION } from "./detector-version";
+import { summarize, type FaceFact } from "./measure";
+
+const POLL_MS = 2000;
+
+interface Pending {
+  teamId: string;
+  contentHash: string;
+}
+
+/** The oldest prepared photo whose content has no scan of the current version yet. */
+async function nextPending(setId: string | undefined): Promise<Pending | null> {
+  const rows = await db().$queryRaw<Pending[]>`
+    SELECT p."teamId", p."contentHash" FROM "Photo" p
+    LEFT JOIN "FaceScan" f ON f.id = p."faceScanId"
+    WHERE p.phash IS NOT NULL
+      AND (p."faceScanId" IS NULL OR f.version <> ${DETECTOR_VERSION})
+      AND (${setId ?? null}::text IS NULL OR p."setId" = ${setId ?? null}::text)
+    ORDER BY p."createdAt" LIMIT 1`;
+  return rows[0] ?? null;
+}
+
+/** True while photos wait for (or are in) the image pipeline: thumbnails come first. */
+async function imageWorkWaiting(): Promise<boolean> {
+  const row = await db().photo.findFirst({ where: { state: { in: ["UPLOADED", "PROCESSING"] } }, select: { id: true } });
+  return row !== null;
+}
+
+/** Links every photo of the content in the team to the scan; returns their sets. */
+async function link(p: Pending, scan: { id: string; faceCount: number | null }): Promise<string[]> {
+  const photos = await db().photo.findMany({ where: { teamId: p.teamId, contentHash: p.contentHash }, select: { setId: true } });
+  await db().photo.updateMany({ where: { teamId: p.teamId, contentHash: p.contentHash }, data: { faceScanId: scan.id, faceCount: scan.faceCount } });
+  return [...new Set(photos.map((x) => x.setId))];
+}
+
+async function store(p: Pending, result: { faces: FaceFact[] } | { error: string }) {
+  const data =
+    "faces" in result
+      ? { ...summarize(result.faces), faces: result.faces as unknown as Prisma.InputJsonValue, error: null }
+      : { faceCount: null, eyesClosed: 0, mainFaceSharpness: null, faces: [], error: result.error };
+  return db().faceScan.upsert({
+    where: { teamId_contentHash_version: { teamId: p.teamId, contentHash: p.contentHash, version: DETECTOR_VERSION } },
+    create: { teamId: p.teamId, contentHash: p.contentHash, version: DETECTOR_VERSION, ...data },
+    update: data,
+    select: { id: true, faceCount: true },
+  });
+}
+
+/**
+ * Scans one pending content (or links a scan another set of the team already
+ * has). Returns the sets whose photos changed, or null when nothing is pending.
+ */
+export async function scanNext(scanner: FaceScanner, opts: { setId?: string; signal?: AbortSignal } = {}): Promise<string[] | null> {
+  const p = await nextPending(opts.setId);
+  if (!p) return null;
+  const known = await db().faceScan.findUnique({
+    where: { teamId_contentHash_version: { teamId: p.teamId, contentHash: p.contentHash, version: DETECTOR_VERSION } },
+    select: { id: true, faceCount: true },
+  });
+  if (known) return link(p, known);
+  let result: { faces: FaceFact[] } | { error: string };
+  try {
+    result = { faces: await scanner.scan(p.contentHash) };
+  } catch (err) {
+    // Stopping mid-scan is not the photo's fault: it is scanned after the restart.
+    if (opts.signal?.aborted || !(err instanceof ScanError)) throw err;
+    console.error(`[faces] ${p.contentHash.slice(0, 12)}: ${err.message}`);
+    result = { error: `Faces could not be detected: ${err.message}` };
+  }
+  return link(p, await store(p, result));
+}
+
+/** Scans until nothing is pending (optionally in one set); returns how many contents were handled. */
+export async function scanPendingFaces(scanner: FaceScanner, opts: { setId?: string } = {}): Promise<number> {
+  let n = 0;
+  while ((await scanNext(scanner, opts)) !== null) n++;
+  return n;
+}
+
+/**
+ * The background lane: one photo at a time, only while no photo waits for the
+ * image pipeline, so uploads get their thumbnails at the pipeline's own speed
+ * and faces follow. `onScanned` hears the sets whose photos gained a scan.
+ */
+export function startFaceStage(scanner: FaceScanner, onScanned: (setIds: string[]) => void = () => undefined): () => Promise<void> {
+  const stop = new AbortController();
+  const lane = async () => {
+    while (!stop.signal.aborted) {
+      try {
+        if (await imageWorkWaiting()) {
+          await waitForUpload(POLL_MS, stop.signal);
+          continue;
+        }
+        const sets = await scanNext(scanner, { signal: stop.signal });
+        if (sets === null) await waitForUpload(POLL_MS, stop.signal);
+        else onScanned(sets);
+      } catch (err) {
+        if (stop.signal.aborted) break;
+        console.error("[faces] the face stage failed; retrying", err);
+        await waitForUpload(POLL_MS, stop.signal);
+      }
+    }
+  };
+  const running = lane();
+  return async () => {
+    stop.abort();
+    await scanner.close();
+    await running;
+  };
+}

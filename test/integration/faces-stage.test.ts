@@ -1,0 +1,100 @@
+// The face stage against real Postgres, through its real detector process:
+// scans are stored once per (team, content), every photo of that content in the
+// team is linked with its face count, another team gets its own scan, a photo
+// that cannot be scanned is recorded with the reason (and not tried forever),
+// and a new detector version scans again.
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { createChildScanner, DETECTOR_VERSION, scanPendingFaces, type FaceScanner } from "@/lib/faces";
+import { ingestFile, processPendingPhotos } from "@/lib/images/pipeline";
+import { storage } from "@/lib/storage";
+import { teamWithSet } from "@/test/helpers/ingest-fixture";
+
+const fixture = (f: string) => readFileSync(path.resolve(import.meta.dirname, "../fixtures/faces", f));
+const child = createChildScanner({ idleMs: 5_000 });
+const scanned: string[] = [];
+const scanner: FaceScanner = {
+  scan: (hash) => {
+    scanned.push(hash);
+    return child.scan(hash);
+  },
+  close: () => child.close(),
+};
+afterAll(() => child.close());
+
+async function add(teamId: string, setId: string, name: string) {
+  return (await ingestFile({ teamId, setId, originalName: name, buffer: fixture(name) })).photoId;
+}
+
+describe("the face stage", () => {
+  it("scans each content of a team once, links every photo of it, and keeps teams apart", async () => {
+    const a = await teamWithSet();
+    const second = await db().photoSet.create({ data: { teamId: a.team.id, name: "second", createdById: a.user.id } });
+    const b = await teamWithSet();
+    const astronaut = await add(a.team.id, a.set.id, "astronaut.jpg");
+    const coffee = await add(a.team.id, a.set.id, "none-coffee.jpg");
+    const group = await add(a.team.id, a.set.id, "four-brick.jpg");
+    const again = await add(a.team.id, second.id, "astronaut.jpg");
+    const other = await add(b.team.id, b.set.id, "astronaut.jpg");
+    for (const s of [a.set.id, second.id, b.set.id]) await processPendingPhotos({ setId: s });
+
+    expect(await scanPendingFaces(scanner, { setId: a.set.id })).toBe(3);
+    // The second set's copy was linked with the first set's scan: nothing left there.
+    expect(await scanPendingFaces(scanner, { setId: second.id })).toBe(0);
+    expect(await scanPendingFaces(scanner, { setId: b.set.id })).toBe(1);
+    const photos = await db().photo.findMany({
+      where: { id: { in: [astronaut, coffee, group, again, other] } },
+      include: { faceScan: true },
+    });
+    const byId = new Map(photos.map((p) => [p.id, p]));
+    expect(byId.get(astronaut)!.faceCount).toBe(1);
+    expect(byId.get(coffee)!.faceCount).toBe(0);
+    expect(byId.get(group)!.faceCount).toBe(4);
+    expect(byId.get(group)!.faceScan).toMatchObject({ faceCount: 4, eyesClosed: 2, version: DETECTOR_VERSION, error: null });
+    expect(byId.get(again)!.faceScanId).toBe(byId.get(astronaut)!.faceScanId);
+    expect(byId.get(other)!.faceScanId).not.toBe(byId.get(astronaut)!.faceScanId);
+    const faces = byId.get(astronaut)!.faceScan!.faces as { box: { x: number; width: number }; eyesClosed: boolean }[];
+    expect(faces).toHaveLength(1);
+    expect(faces[0]!.eyesClosed).toBe(false);
+    expect(faces[0]!.box.x).toBeGreaterThan(0.2);
+    expect(faces[0]!.box.x + faces[0]!.box.width).toBeLessThan(0.65);
+    // Four contents in all: the astronaut once per team, the second set's copy linked, not scanned.
+    const astronautHash = byId.get(astronaut)!.contentHash;
+    expect(scanned.filter((h) => h === astronautHash)).toHaveLength(2);
+    expect(scanned).toHaveLength(4);
+
+    expect(await scanPendingFaces(scanner, { setId: a.set.id })).toBe(0);
+    expect(scanned).toHaveLength(4);
+  });
+
+  it("records a photo that cannot be scanned, with the reason, and moves on", async () => {
+    const { team, set } = await teamWithSet();
+    const broken = await add(team.id, set.id, "pair-coffee.jpg");
+    const fine = await add(team.id, set.id, "trio-grass.jpg");
+    await processPendingPhotos({ setId: set.id });
+    const hash = (await db().photo.findUniqueOrThrow({ where: { id: broken } })).contentHash;
+    await storage().delete(hash, "analysis");
+
+    expect(await scanPendingFaces(scanner, { setId: set.id })).toBe(2);
+    const bad = await db().photo.findUniqueOrThrow({ where: { id: broken }, include: { faceScan: true } });
+    expect(bad.faceCount).toBeNull();
+    expect(bad.faceScan?.error).toMatch(/^Faces could not be detected: /);
+    expect((await db().photo.findUniqueOrThrow({ where: { id: fine } })).faceCount).toBe(3);
+    expect(await scanPendingFaces(scanner, { setId: set.id })).toBe(0);
+  });
+
+  it("scans again when the detector version changes", async () => {
+    const { team, set } = await teamWithSet();
+    const id = await add(team.id, set.id, "edge-left-wide.jpg");
+    await processPendingPhotos({ setId: set.id });
+    await scanPendingFaces(scanner, { setId: set.id });
+    const first = await db().photo.findUniqueOrThrow({ where: { id } });
+    await db().faceScan.update({ where: { id: first.faceScanId! }, data: { version: "an older detector" } });
+    expect(await scanPendingFaces(scanner, { setId: set.id })).toBe(1);
+    const now = await db().photo.findUniqueOrThrow({ where: { id }, include: { faceScan: true } });
+    expect(now.faceScan).toMatchObject({ version: DETECTOR_VERSION, faceCount: 1 });
+    expect(now.faceScanId).not.toBe(first.faceScanId);
+  });
+});
