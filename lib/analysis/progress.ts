@@ -8,6 +8,8 @@ export type StateCounts = Record<PhotoState, number>;
 
 export interface SetProgress {
   counts: StateCounts;
+  /** FAILED photos "Retry failed" can help (not refused for their content). */
+  retryableFailed: number;
   total: number;
   /** The latest run of this set (live while it runs), or null before the first. */
   run: Awaited<ReturnType<typeof getRunStats>>;
@@ -17,12 +19,16 @@ export const EMPTY_COUNTS: StateCounts = { UPLOADED: 0, PROCESSING: 0, QUEUED: 0
 
 export async function getSetProgress(setId: string): Promise<SetProgress> {
   const [groups, run] = await Promise.all([
-    db().photo.groupBy({ by: ["state"], where: { setId }, _count: { _all: true } }),
+    db().photo.groupBy({ by: ["state", "unreadable"], where: { setId }, _count: { _all: true } }),
     getRunStats(setId),
   ]);
   const counts: StateCounts = { ...EMPTY_COUNTS };
-  for (const g of groups) counts[g.state] = g._count._all;
-  return { counts, total: Object.values(counts).reduce((a, b) => a + b, 0), run };
+  let retryableFailed = 0;
+  for (const g of groups) {
+    counts[g.state] += g._count._all;
+    if (g.state === "FAILED" && !g.unreadable) retryableFailed += g._count._all;
+  }
+  return { counts, retryableFailed, total: Object.values(counts).reduce((a, b) => a + b, 0), run };
 }
 
 /** The latest AnalysisRun row of a set. */
@@ -58,20 +64,25 @@ export async function requeueSkipped(setId: string, photoIds?: string[]): Promis
   return r.count;
 }
 
-/** Failed photos of a set go back to the queue (the "retry failed" button). */
+/** Failed photos "Retry failed" can help: everything FAILED except files the pipeline refused for their content. */
+export const RETRYABLE_FAILED = { state: "FAILED", unreadable: false } as const;
+
 /**
  * "Retry failed": each photo goes back to the stage it failed in. One the image
- * pipeline never finished (no perceptual hash yet, so no analysis image) goes
- * back to the pipeline - in the analysis queue it could only fail again.
+ * pipeline never finished (no width yet, so no analysis image) goes back to
+ * the pipeline - in the analysis queue it could only fail again. A file the
+ * pipeline refused for its content (truncated, corrupt, a pixel bomb) stays
+ * failed: the same bytes give the same answer, and retrying it left the set
+ * "running" with nothing to run.
  */
 export async function requeueFailed(setId: string): Promise<{ images: number; analyses: number }> {
   const [images, analyses] = await db().$transaction([
     db().photo.updateMany({
-      where: { setId, state: "FAILED", phash: null },
+      where: { setId, ...RETRYABLE_FAILED, width: null },
       data: { state: "UPLOADED", stateReason: null, attempts: 0, leaseOwner: null, leaseExpiresAt: null },
     }),
     db().photo.updateMany({
-      where: { setId, state: "FAILED", phash: { not: null } },
+      where: { setId, ...RETRYABLE_FAILED, width: { not: null } },
       data: { state: "QUEUED", stateReason: null, attempts: 0 },
     }),
   ]);
@@ -79,19 +90,17 @@ export async function requeueFailed(setId: string): Promise<{ images: number; an
   return { images: images.count, analyses: analyses.count };
 }
 
-
-
 /**
  * A re-run of a set: analysed photos and photos whose analysis failed go back
  * to the queue. The cache answers every one whose content, provider, model and
  * prompt version are unchanged (zero requests); the rest are analysed again.
  * Skipped photos stay skipped (see requeueSkipped), and so do photos the image
- * pipeline could not read (no phash): they have no analysis image to send, and
+ * pipeline could not read (no width): they have no analysis image to send, and
  * the file itself is what has to change.
  */
 export async function requeueForRerun(setId: string): Promise<number> {
   const r = await db().photo.updateMany({
-    where: { setId, OR: [{ state: "ANALYZED" }, { state: "FAILED", phash: { not: null } }] },
+    where: { setId, OR: [{ state: "ANALYZED" }, { state: "FAILED", width: { not: null } }] },
     data: { state: "QUEUED", stateReason: null, attempts: 0 },
   });
   return r.count;

@@ -73,7 +73,7 @@ export async function ingestFolder(
   // Files the pipeline could not read (truncated, corrupt, too many pixels), from this run or an
   // earlier one, are refused with the pipeline's reason: the model never sees them.
   const unreadable = await db().photo.findMany({
-    where: { setId, state: "FAILED", phash: null },
+    where: { setId, state: "FAILED", width: null },
     select: { originalName: true, stateReason: true },
     orderBy: { originalName: "asc" },
   });

@@ -103,6 +103,7 @@ async function processOne(photo: Claimed, owner: string, leaseMs: number): Promi
       data: {
         state: "QUEUED",
         stateReason: null,
+        unreadable: false,
         leaseOwner: null,
         leaseExpiresAt: null,
         width: r.width,
@@ -127,7 +128,11 @@ async function processOne(photo: Claimed, owner: string, leaseMs: number): Promi
     await lease.stop();
     if (err instanceof ImageError || photo.attempts >= MAX_ATTEMPTS) {
       const reason = err instanceof ImageError ? err.message : `Processing failed ${photo.attempts} times: ${String(err)}`;
-      await db().photo.updateMany({ where: mine, data: { state: "FAILED", stateReason: reason, leaseOwner: null, leaseExpiresAt: null } });
+      // An ImageError is about the file's content: the same bytes fail again, so "Retry failed" leaves it.
+      await db().photo.updateMany({
+        where: mine,
+        data: { state: "FAILED", stateReason: reason, unreadable: err instanceof ImageError, leaseOwner: null, leaseExpiresAt: null },
+      });
       return true;
     }
     // A passing fault (database, disk): keep the lease but let it expire soon, so another try comes later.

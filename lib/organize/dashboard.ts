@@ -28,6 +28,8 @@ export interface DashboardProgress {
   status: SetStatus;
   activity: SetActivity;
   counts: StateCounts;
+  /** Failed photos "Retry failed" can help; the rest of FAILED were refused for their content. */
+  retryableFailed: number;
   total: number;
   /** Photos that reached an end state (analysed, skipped or failed). */
   done: number;
@@ -106,6 +108,7 @@ export async function dashboardProgress(teamId: string, setId: string): Promise<
     status,
     activity: setActivity(status, p.counts, p.total),
     counts: p.counts,
+    retryableFailed: p.retryableFailed,
     total: p.total,
     done,
     percent: p.total ? Math.floor((done / p.total) * 1000) / 10 : 0,

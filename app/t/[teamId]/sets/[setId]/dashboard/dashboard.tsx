@@ -79,6 +79,12 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
   const r = p.run;
   // Work is waiting or in flight (the engine also takes queued photos of IDLE sets).
   const pending = p.counts.QUEUED + p.counts.ANALYZING + p.counts.UPLOADED + p.counts.PROCESSING > 0;
+  // Buttons, badge and run panel read the same facts: a RUNNING set with
+  // nothing left is done (no Pause, no Cancel), and a finished run while
+  // photos wait means the next one is about to start.
+  const halted = p.status === "PAUSED" || p.status === "CANCELLED";
+  const unreadable = p.counts.FAILED - p.retryableFailed;
+  const runLabel = !r ? "" : p.status === "PAUSED" && r.status === "RUNNING" ? "paused" : pending && !halted && r.status !== "RUNNING" ? "starting" : r.status.toLowerCase();
   return (
     <div className="space-y-4" data-testid="dashboard">
       {p.provider.message && (
@@ -122,18 +128,18 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
             {p.status === "PAUSED" && (
               <button className="btn" disabled={busy} onClick={() => void act("resume")}>Resume</button>
             )}
-            {(p.status === "RUNNING" || (p.status === "IDLE" && pending)) && (
+            {pending && !halted && (
               <button className="btn-secondary" disabled={busy} onClick={() => void act("pause")}>Pause</button>
             )}
             {p.status === "CANCELLED" && (
               <button className="btn" disabled={busy} onClick={() => void act("start")}>Start again</button>
             )}
-            {(p.status === "RUNNING" || p.status === "PAUSED" || pending) && p.status !== "CANCELLED" && (
+            {(p.status === "PAUSED" || (pending && !halted)) && (
               <button className="btn-danger" disabled={busy} onClick={() => void act("cancel")}>Cancel</button>
             )}
-            {p.counts.FAILED > 0 && (
+            {p.retryableFailed > 0 && (
               <button className="btn-secondary" disabled={busy} onClick={() => void act("retry-failed")}>
-                Retry {p.counts.FAILED} failed
+                Retry {p.retryableFailed} failed
               </button>
             )}
             {p.counts.SKIPPED > 0 && (
@@ -142,6 +148,11 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
               </button>
             )}
           </div>
+        )}
+        {unreadable > 0 && (
+          <p className="text-sm text-neutral-600" data-testid="unreadable-note">
+            {unreadable === 1 ? "1 file" : `${unreadable} files`} could not be read (truncated, corrupt or too large); retrying cannot help - upload a good copy instead.
+          </p>
         )}
       </section>
 
@@ -153,7 +164,7 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
           <dl className="grid grid-cols-2 gap-x-6 gap-y-2 text-sm sm:grid-cols-4" data-testid="run-stats">
             <Stat label="Speed" value={`${r.imagesPerS.toFixed(1)} images/s`} />
             <Stat label="Time left" value={r.status === "RUNNING" ? formatEta(r.etaS) : "—"} />
-            <Stat label="Run" value={r.status.toLowerCase()} />
+            <Stat label="Run" value={runLabel} />
             {r.provider === "local" ? (
               // Local measurements send no requests: there is no budget, rate limit or token count to show.
               <Stat label="Analysis" value="measured locally, no requests" />
