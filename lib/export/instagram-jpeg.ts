@@ -5,6 +5,7 @@
 // leaks) with only our XMP embedded when given (caption, keywords, rating),
 // and at most 8 MB (Instagram's limit) by lowering the quality if ever needed.
 import { tooManyPixels } from "@/lib/images/errors";
+import { TRANSPARENT_BACKDROP } from "@/lib/images/process";
 import { decodeImage, readImageHeader } from "@/lib/images/sharp";
 import { getEnv } from "@/lib/env";
 import type { CropBox } from "@/lib/llama/types";
@@ -37,6 +38,8 @@ export async function renderInstagramJpeg(
       .autoOrient()
       .extract(rect)
       .resize(size.width, size.height, { fit: "fill" })
+      // JPEG has no alpha: transparency shows the same grey the app showed.
+      .flatten({ background: TRANSPARENT_BACKDROP })
       .toColourspace("srgb")
       .jpeg({ quality, chromaSubsampling: "4:4:4" });
     const out = await (opts.xmp ? pipeline.withXmp(opts.xmp) : pipeline).toBuffer();

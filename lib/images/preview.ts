@@ -3,6 +3,7 @@
 // the pipeline, and most previews of a big set are never opened
 // (docs/decisions/006-ingest-one-decode-lazy-preview.md).
 import { storage } from "@/lib/storage";
+import { TRANSPARENT_BACKDROP } from "./process";
 import { decodeImage } from "./sharp";
 import { SNIFF_BYTES, sniffImageType } from "./sniff";
 import { decodeFailure } from "./truncation";
@@ -14,7 +15,7 @@ export async function renderPreview(original: Buffer | string): Promise<Buffer> 
     return await decodeImage(original)
       .autoOrient()
       .resize(PREVIEW_SIDE, PREVIEW_SIDE, { fit: "inside", withoutEnlargement: true })
-      .flatten({ background: "#ffffff" })
+      .flatten({ background: TRANSPARENT_BACKDROP })
       .webp({ quality: 80, effort: 1 })
       .toBuffer();
   } catch (err) {

@@ -13,6 +13,14 @@ import { decodeImage, fromRawPixels, readImageHeader } from "./sharp";
 import { decodeFailure } from "./truncation";
 
 export const THUMB_SIDE = 320;
+/** What transparent pixels are shown and measured on: neutral grey, against which both light and dark artwork shows. */
+export const TRANSPARENT_BACKDROP = "#808080";
+/**
+ * Below this standard deviation of the 32x32 grey image (0-255 levels) the
+ * picture has no detail to compare: the hash's bits would come from rounding
+ * noise, and three unrelated blank images hashed alike.
+ */
+const MIN_HASH_DETAIL = 2;
 
 export interface ProcessOptions {
   analysisMaxSide?: number;
@@ -28,7 +36,8 @@ export interface ProcessedImage {
   aspect: number;
   analysisJpeg: Buffer;
   thumbnailWebp: Buffer;
-  phash: string;
+  /** Null for an image with no visible detail (blank, one flat colour): its hash would be noise, and it is never grouped. */
+  phash: string | null;
   sharpness: number;
   brightness: number;
   dominantColors: string[];
@@ -72,7 +81,10 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
     let pipeline: Sharp = open()
       .autoOrient()
       .resize(analysisMaxSide, analysisMaxSide, { fit: "inside", withoutEnlargement: true });
-    if (meta.hasAlpha) pipeline = pipeline.flatten({ background: "#ffffff" });
+    // Transparent areas become neutral grey, not white: white artwork on
+    // alpha flattened onto white left a blank thumbnail, measured 0 sharpness
+    // and hashed like every other blank image.
+    if (meta.hasAlpha) pipeline = pipeline.flatten({ background: TRANSPARENT_BACKDROP });
     decoded = await pipeline.toColourspace("srgb").removeAlpha().raw({ depth: "uchar" }).toBuffer({ resolveWithObject: true });
   } catch (err) {
     await exifPromise.catch(() => undefined);
@@ -100,7 +112,7 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
   // Hash, brightness and colours describe the whole picture, which 320 px shows as well as 1024.
   const grey = toGrey(pixels, s.channels);
   const measured = {
-    phash: phashFromGrey(boxResizeGrey(grey, s.width, s.height, PHASH_SIZE, PHASH_SIZE)),
+    phash: hashIfDetailed(boxResizeGrey(grey, s.width, s.height, PHASH_SIZE, PHASH_SIZE)),
     sharpness,
     brightness: meanBrightness(grey),
     dominantColors: dominantColors(pixels, s.channels),
@@ -116,6 +128,18 @@ export async function processImage(input: Buffer | string, opts: ProcessOptions 
     ...measured,
     exif,
   };
+}
+
+/** The perceptual hash, or null when the image has no detail to hash (see MIN_HASH_DETAIL). */
+function hashIfDetailed(grey: Uint8Array): string | null {
+  let sum = 0;
+  let sumSq = 0;
+  for (const v of grey) {
+    sum += v;
+    sumSq += v * v;
+  }
+  const mean = sum / grey.length;
+  return Math.sqrt(Math.max(0, sumSq / grey.length - mean * mean)) < MIN_HASH_DETAIL ? null : phashFromGrey(grey);
 }
 
 /** A promise awaited after other work: if that work throws first, its rejection must not crash the process as unhandled. */
