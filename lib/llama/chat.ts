@@ -3,7 +3,8 @@
 // Each provider supplies only its endpoint and how to read its response shape.
 import { errorForStatus, ProviderError, type ProviderLabels } from "./errors";
 import { postJson } from "./http";
-import { batchJsonSchema, buildPrompt, parseBatchAnswer, userContent } from "./prompt";
+import { parseBatchAnswer } from "./answer";
+import { batchJsonSchema, buildPrompt, userContent } from "./prompt";
 import { readRateLimit } from "./rate-limit";
 import { estimateRequestTokens, maxCompletionTokens } from "./tokens";
 import type { BatchResult, PhotoInput } from "./provider";
@@ -62,16 +63,10 @@ export async function runChat(endpoint: ChatEndpoint, batch: PhotoInput[], signa
     });
   }
   const answer = endpoint.read(json);
-  if (answer.truncated) {
-    throw new ProviderError(
-      "invalid_answer",
-      `The model's answer was cut off (stop reason "length") for a batch of ${batch.length}.`,
-      { status: raw.status, rateLimit },
-    );
-  }
   let outcomes;
   try {
-    outcomes = parseBatchAnswer(answer.content, batch);
+    // A cut-off answer (stop reason "length") keeps its complete entries; only the photos cut off fail.
+    outcomes = parseBatchAnswer(answer.content, batch, { stopLength: answer.truncated });
   } catch (err) {
     if (err instanceof ProviderError) {
       throw new ProviderError(err.kind, err.message, { status: raw.status, rateLimit });

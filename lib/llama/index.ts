@@ -9,7 +9,9 @@ export {
   type RateLimitInfo,
   type ProviderErrorKind,
 } from "./provider";
-export { PROMPT_VERSION, buildPrompt, batchJsonSchema, parseBatchAnswer } from "./prompt";
+export { PROMPT_VERSION, buildPrompt, batchJsonSchema } from "./prompt";
+export { parseBatchAnswer } from "./answer";
+export { repairEntry } from "./repair";
 export { readRateLimit, parseRetryAfter } from "./rate-limit";
 export { estimateRequestTokens, requestCost, IMAGE_TOKENS, maxCompletionTokens, imageTokensFor, llama4ImageTokens, tileAwareSize } from "./tokens";
 export { localAnalysis, centredCrop } from "./local";

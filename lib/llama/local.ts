@@ -62,7 +62,7 @@ export function createLocalProvider(cfg: ResolvedConfig): VisionProvider {
     usesNetwork: false,
     analyze(batch: PhotoInput[]): Promise<BatchResult> {
       return Promise.resolve({
-        outcomes: batch.map((p) => ({ photoId: p.id, ok: true as const, analysis: localAnalysis(p, cfg.fastMode) })),
+        outcomes: batch.map((p) => ({ photoId: p.id, ok: true as const, analysis: localAnalysis(p, cfg.fastMode), repairs: [] })),
         usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 },
         rateLimit: {},
         latencyMs: 0,

@@ -23,7 +23,13 @@ export interface PhotoInput {
 }
 
 export type PhotoOutcome =
-  | { photoId: string; ok: true; analysis: StoredAnalysis }
+  | {
+      photoId: string;
+      ok: true;
+      analysis: StoredAnalysis;
+      /** What the repair step changed in the model's answer for this photo (also in analysis.repairs); [] when nothing. */
+      repairs: string[];
+    }
   | { photoId: string; ok: false; error: string };
 
 export interface BatchResult {

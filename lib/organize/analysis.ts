@@ -1,11 +1,13 @@
 // Reads AnalysisCache.result back into a StoredAnalysis. The column is JSON
 // written by the engine; anything that does not match is treated as "no
 // analysis" rather than trusted, so a bad row can never invent a caption.
+// Rows from older prompt versions (up to 30 hashtags) stay readable: the
+// stored schema keeps the loosest limits any version wrote.
 import { z } from "zod";
 import {
-  aiAnalysisSchema,
   cropBoxSchema,
   PROBLEMS,
+  storedAiAnalysisSchema,
   type StoredAnalysis,
 } from "@/lib/llama/types";
 
@@ -17,7 +19,7 @@ const localSchema = z.object({
 });
 
 const storedSchema = z.discriminatedUnion("source", [
-  aiAnalysisSchema.extend({ source: z.literal("ai") }),
+  storedAiAnalysisSchema.extend({ source: z.literal("ai") }),
   localSchema,
 ]);
 

@@ -1,21 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { ProviderError } from "@/lib/llama/errors";
-import { PROMPT_VERSION, batchJsonSchema, buildPrompt, parseBatchAnswer } from "@/lib/llama/prompt";
-import type { PhotoInput } from "@/lib/llama/provider";
-import { aiAnalysisSchema, type AiAnalysis } from "@/lib/llama/types";
-import { fakeAnalysis } from "@/test/llama-server/answers";
+import { PROMPT_VERSION, batchJsonSchema, buildPrompt } from "@/lib/llama/prompt";
+import { aiAnalysisSchema } from "@/lib/llama/types";
 
-const photo = (id: string): PhotoInput => ({
-  id,
-  contentHash: id,
-  jpeg: Buffer.from(id),
-  width: 100,
-  height: 80,
-  sharpness: null,
-  brightness: null,
-});
-const batch = [photo("a"), photo("b"), photo("c")];
-const entry = (index: number, over: Partial<AiAnalysis> = {}) => ({ index, ...fakeAnalysis(String(index)), ...over });
+type Node = Record<string, unknown>;
+/** Every object node of a JSON Schema, with its path. */
+function objects(node: unknown, path = "$"): [string, Node][] {
+  if (typeof node !== "object" || node === null) return [];
+  const n = node as Node;
+  const here: [string, Node][] = n.type === "object" ? [[path, n]] : [];
+  const props = Object.entries((n.properties as Record<string, unknown>) ?? {}).flatMap(([k, v]) => objects(v, `${path}.${k}`));
+  return [...here, ...props, ...objects(n.items, `${path}[]`)];
+}
 
 describe("batchJsonSchema", () => {
   const schema = batchJsonSchema(3);
@@ -32,6 +27,35 @@ describe("batchJsonSchema", () => {
     expect(item.properties.index).toMatchObject({ minimum: 1, maximum: 3 });
     expect([...item.required].sort()).toEqual([...Object.keys(aiAnalysisSchema.shape), "index"].sort());
   });
+  it("is closed: every object forbids other fields and requires all of its own", () => {
+    const all = objects(schema);
+    expect(all.length).toBeGreaterThanOrEqual(8);
+    for (const [path, node] of all) {
+      expect(node.additionalProperties, path).toBe(false);
+      expect([...(node.required as string[])].sort(), path).toEqual(Object.keys(node.properties as object).sort());
+    }
+  });
+  it("sends Instagram's limits and every bound JSON Schema can state", () => {
+    const entry = ((schema.properties as Node).photos as Node).items as Node;
+    const p = entry.properties as Record<string, Node>;
+    expect(p.hashtags).toMatchObject({ type: "array", maxItems: 5, items: { type: "string", minLength: 1, maxLength: 100 } });
+    expect(p.caption).toMatchObject({ type: "string", minLength: 1, maxLength: 2200 });
+    expect(p.altText).toMatchObject({ type: "string", minLength: 1, maxLength: 250 });
+    expect(p.description).toMatchObject({ minLength: 1, maxLength: 1000 });
+    expect(p.tags).toMatchObject({ maxItems: 20, items: { minLength: 1, maxLength: 40 } });
+    expect(p.category).toMatchObject({ type: "string", enum: expect.arrayContaining(["animals", "other"]) });
+    expect(p.problems).toMatchObject({ maxItems: 6, items: { enum: expect.arrayContaining(["blur"]) } });
+    expect((p.quality!.properties as Record<string, Node>).score).toMatchObject({ minimum: 0, maximum: 10 });
+    const box = ((p.crops!.properties as Record<string, Node>)["4:5"]!.properties as Record<string, Node>);
+    expect(box.x).toMatchObject({ minimum: 0, maximum: 1 });
+    expect(box.width).toMatchObject({ exclusiveMinimum: 0, maximum: 1 });
+  });
+  it("is built once per size and cannot be changed by a caller", () => {
+    expect(batchJsonSchema(3)).toBe(schema);
+    expect(() => {
+      (schema as Node).type = "array";
+    }).toThrow();
+  });
 });
 
 describe("prompt", () => {
@@ -40,75 +64,13 @@ describe("prompt", () => {
     expect(buildPrompt(3)).toContain("exactly 3 entries");
   });
   it("has a version derived from prompt and schema", () => {
-    expect(PROMPT_VERSION).toMatch(/^p1-[0-9a-f]{10}$/);
+    expect(PROMPT_VERSION).toMatch(/^p2-[0-9a-f]{10}$/);
   });
-});
-
-describe("parseBatchAnswer", () => {
-  it("maps entries to photos by index, whatever their order", () => {
-    const out = parseBatchAnswer(JSON.stringify({ photos: [entry(3), entry(1), entry(2)] }), batch);
-    expect(out.map((o) => [o.photoId, o.ok])).toEqual([["a", true], ["b", true], ["c", true]]);
-    const first = out[0]!;
-    if (!first.ok || first.analysis.source !== "ai") throw new Error("expected an AI analysis");
-    expect(first.analysis.caption).toBe(fakeAnalysis("1").caption);
-  });
-
-  it("normalises hashtags to start with #", () => {
-    const out = parseBatchAnswer(JSON.stringify({ photos: [entry(1, { hashtags: ["sunset", "#beach", "café_life"] })] }), [photo("a")]);
-    const o = out[0]!;
-    if (!o.ok || o.analysis.source !== "ai") throw new Error("expected ok");
-    expect(o.analysis.hashtags).toEqual(["#sunset", "#beach", "#café_life"]);
-  });
-
-  it("fails only the photo whose entry is missing, duplicated or invalid", () => {
-    const out = parseBatchAnswer(
-      JSON.stringify({ photos: [entry(1), entry(1), entry(3, { quality: { score: 11, reason: "too good" } })] }),
-      batch,
-    );
-    expect(out[0]).toMatchObject({ photoId: "a", ok: false, error: expect.stringContaining("2 times") });
-    expect(out[1]).toMatchObject({ photoId: "b", ok: false, error: expect.stringContaining("no answer for photo 2") });
-    expect(out[2]).toMatchObject({ photoId: "c", ok: false, error: expect.stringContaining("quality.score") });
-  });
-
-  it("treats a fewer-entries answer as per-photo failures, not a crash", () => {
-    const out = parseBatchAnswer(JSON.stringify({ photos: [entry(1), entry(2)] }), batch);
-    expect(out.map((o) => o.ok)).toEqual([true, true, false]);
-  });
-
-  it("clamps nothing: out-of-range values, bad categories and hashtags with spaces are invalid", () => {
-    for (const bad of [
-      { instagram: { score: -1, reason: "x" } },
-      { category: "selfie" as never },
-      { hashtags: ["two words"] },
-      { crops: { ...fakeAnalysis("1").crops, "1:1": { x: 0.5, y: 0, width: 0.9, height: 1 } } },
-    ]) {
-      const [o] = parseBatchAnswer(JSON.stringify({ photos: [entry(1, bad)] }), [photo("a")]);
-      expect(o!.ok, JSON.stringify(bad)).toBe(false);
-    }
-  });
-
-  it("ignores entries whose index is outside the batch", () => {
-    const out = parseBatchAnswer(JSON.stringify({ photos: [entry(1), entry(7)] }), [photo("a")]);
-    expect(out).toHaveLength(1);
-    expect(out[0]!.ok).toBe(true);
-  });
-
-  it("accepts a ```json fenced answer", () => {
-    const out = parseBatchAnswer("```json\n" + JSON.stringify({ photos: [entry(1)] }) + "\n```", [photo("a")]);
-    expect(out[0]!.ok).toBe(true);
-  });
-
-  it("throws a retryable invalid_answer when the text is not JSON or has no photos array", () => {
-    for (const text of ['{"photos": [{"index": 1', "Sure! Here you go", '{"results": []}', "null"]) {
-      let err: unknown;
-      try {
-        parseBatchAnswer(text, batch);
-      } catch (e) {
-        err = e;
-      }
-      expect(err, text).toBeInstanceOf(ProviderError);
-      expect((err as ProviderError).kind).toBe("invalid_answer");
-      expect((err as ProviderError).retryable).toBe(true);
-    }
+  it("states Instagram's current limits", () => {
+    const p = buildPrompt(2);
+    expect(p).toContain("at most 5 relevant hashtags");
+    expect(p).toContain("at most 2,200 characters");
+    expect(p).toContain("about 125 characters");
+    expect(p).toContain("up to 20 short keywords");
   });
 });

@@ -144,11 +144,15 @@ describe("providers and failures injected by the server", () => {
     expect(await failure(run())).toMatchObject({ kind: "server", retryable: true, status: 500 });
   });
 
-  it("a truncated answer (stop_reason length) is a retryable invalid_answer", async () => {
+  it("a truncated answer (stop_reason length) keeps its complete entries and fails only the photos cut off", async () => {
     server.setFaults({ serverError: 0, truncated: 1 });
-    const err = await failure(run());
-    expect(err).toMatchObject({ kind: "invalid_answer", retryable: true });
-    expect((err as Error).message).toContain('"length"');
+    // The server sends the first half of the text: entry 1 of 3 is complete, entry 3 is not.
+    const res = await run(3);
+    expect(res.outcomes[0]!.ok).toBe(true);
+    expect(res.outcomes[2]).toMatchObject({ ok: false, error: 'The model\'s answer was cut off (stop reason "length") before its entry for photo 3 of 3.' });
+    // Cut before its only entry was complete: the photo fails on its own (retried alone), nothing is thrown.
+    const single = await run(1);
+    expect(single.outcomes[0]).toMatchObject({ ok: false, error: expect.stringContaining('stop reason "length"') });
   });
 
   it("a non-JSON model answer is a retryable invalid_answer", async () => {
