@@ -96,6 +96,15 @@ export function getEnv(): Env {
   return cached;
 }
 
+/**
+ * True when the app's configured public URL (NEXTAUTH_URL) is https: cookies
+ * are then Secure and answers carry HSTS, whatever scheme the request itself
+ * arrived with (a TLS-terminating proxy forwards plain http).
+ */
+export function publicUrlIsHttps(): boolean {
+  return (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
+}
+
 /** Tests that change variables between cases call this. */
 export function resetEnvCache(): void {
   cached = undefined;

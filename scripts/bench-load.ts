@@ -68,9 +68,12 @@ async function pagePhase(): Promise<void> {
   try {
     const api = await request.newContext({ baseURL: app.baseUrl });
     const user = { email: `load-${randomBytes(4).toString("hex")}@example.test`, name: "Load", password: "load-test-password-1" };
-    const { teamId } = (await (await api.post("/api/signup", { data: user })).json()) as { teamId: string };
+    await api.post("/api/signup", { data: user });
     const { csrfToken } = (await (await api.get("/api/auth/csrf")).json()) as { csrfToken: string };
     await api.post("/api/auth/callback/credentials", { form: { csrfToken, email: user.email, password: user.password, json: "true" }, maxRedirects: 0 });
+    // Sign-up's answer does not name the personal team (it is the same for a taken e-mail).
+    const { teams } = (await (await api.get("/api/teams")).json()) as { teams: { id: string; personal: boolean }[] };
+    const teamId = teams.find((t) => t.personal)!.id;
     const { set } = (await (await api.post(`/api/teams/${teamId}/sets`, { data: { name: "load" } })).json()) as { set: { id: string } };
     const cookie = (await api.storageState()).cookies.map((c) => `${c.name}=${c.value}`).join("; ");
     await client.connect();

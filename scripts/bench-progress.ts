@@ -75,8 +75,7 @@ async function main() {
     const email = `bench-${randomBytes(4).toString("hex")}@example.test`;
     const password = "bench-password-correct-horse";
     const signup = await fetch(`${base}/api/signup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ email, name: "Bench", password }) });
-    if (signup.status !== 201) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
-    const { teamId } = (await signup.json()) as { teamId: string };
+    if (signup.status !== 202) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
     const csrfRes = await fetch(`${base}/api/auth/csrf`);
     const jar = new Map<string, string>();
     const keep = (res: Response) => {
@@ -99,6 +98,7 @@ async function main() {
 
     // The set: PHOTOS queued photos and a live run row.
     const user = await db().user.findUniqueOrThrow({ where: { email } });
+    const teamId = user.currentTeamId!; // the personal team sign-up made (its answer does not name it)
     // Engine: paused until the photos' analysis images are stored, so the worker waits.
     const set = await db().photoSet.create({ data: { teamId, name: "Bench", createdById: user.id, status: ENGINE ? "PAUSED" : "RUNNING" } });
     const rows = Array.from({ length: PHOTOS }, (_, i) => ({

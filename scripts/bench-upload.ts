@@ -135,7 +135,7 @@ async function againstApp(head: Buffer): Promise<void> {
     const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
     const user = { email: `bench-${randomBytes(4).toString("hex")}@example.test`, name: "Bench", password: "bench-password-123" };
     const signup = await fetch(`${base}/api/signup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(user) });
-    const { teamId } = (await signup.json()) as { teamId: string };
+    if (signup.status !== 202) throw new Error(`sign-up failed: ${signup.status} ${await signup.text()}`);
     const { csrfToken } = (await keep(await fetch(`${base}/api/auth/csrf`)).json()) as { csrfToken: string };
     keep(
       await fetch(`${base}/api/auth/callback/credentials`, {
@@ -145,6 +145,9 @@ async function againstApp(head: Buffer): Promise<void> {
         body: new URLSearchParams({ csrfToken, email: user.email, password: user.password, json: "true" }),
       }),
     );
+    // Sign-up's answer does not name the personal team (it is the same for a taken e-mail).
+    const { teams } = (await (await fetch(`${base}/api/teams`, { headers: { cookie: cookie() } })).json()) as { teams: { id: string; personal: boolean }[] };
+    const teamId = teams.find((t) => t.personal)!.id;
     const created = await fetch(`${base}/api/teams/${teamId}/sets`, {
       method: "POST",
       headers: { "content-type": "application/json", cookie: cookie() },

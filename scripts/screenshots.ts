@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { startApp } from "../test/helpers/app-process";
-import { launchBrowser, newUser, signInViaApi } from "../test/helpers/browser";
+import { launchBrowser, newUser, personalTeamId, signInViaApi } from "../test/helpers/browser";
 import { nearDuplicateOf, sceneJpeg } from "../test/helpers/images";
 import { createDatabase, dropDatabase } from "../test/helpers/pg";
 import { createLlamaServer } from "../test/llama-server/server";
@@ -44,9 +44,9 @@ async function main() {
     const user = newUser("maria");
     const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
     const signup = await context.request.post("/api/signup", { data: { ...user, name: "Maria" } });
-    if (signup.status() !== 201) throw new Error(`sign-up failed: ${signup.status()}`);
-    const { teamId } = (await signup.json()) as { teamId: string };
+    if (signup.status() !== 202) throw new Error(`sign-up failed: ${signup.status()}`);
     await signInViaApi(context, base, user);
+    const teamId = await personalTeamId(context, base);
     const created = await context.request.post(`/api/teams/${teamId}/sets`, { data: { name: "Lisbon weekend" } });
     const { set } = (await created.json()) as { set: { id: string } };
 

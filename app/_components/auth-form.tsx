@@ -6,6 +6,9 @@ import { useState, type FormEvent } from "react";
 import { sameOriginPath } from "@/lib/auth/redirect";
 import { api } from "./api";
 
+const TAKEN_OR_WRONG =
+  "We could not sign you in with this password. If this e-mail already has an account, sign in with that account's password instead.";
+
 function signInMessage(error: string): string {
   return error === "CredentialsSignin" ? "Wrong email or password." : error;
 }
@@ -29,6 +32,9 @@ export function AuthForm({ mode }: { mode: "signin" | "signup" }) {
     try {
       if (mode === "signup") await api("/api/signup", { body: { email, password, name: String(form.get("name") ?? "") } });
       const res = await signIn("credentials", { email, password, redirect: false });
+      // Sign-up answers the same for a taken e-mail (it must not tell who has an account);
+      // if signing in with the new password fails, the e-mail most likely had one already.
+      if (mode === "signup" && res?.error === "CredentialsSignin") throw new Error(TAKEN_OR_WRONG);
       if (!res || res.error) throw new Error(signInMessage(res?.error ?? "Sign-in failed."));
       router.push(sameOriginPath(next, window.location.origin));
       router.refresh();

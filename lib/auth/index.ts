@@ -1,4 +1,4 @@
 export { authOptions } from "./options";
-export { currentUser, requireUser, sessionUserId, sessionUserIdFrom, type CookieSource, type SessionUser } from "./session";
-export { signUp, signUpSchema } from "./signup";
+export { currentSession, currentUser, requireUser, sessionFrom, type CookieSource, type SessionRef, type SessionUser } from "./session";
+export { signUp, signUpRequest, signUpSchema, SIGN_UP_ANSWER } from "./signup";
 export { hashPassword, verifyPassword, passwordSchema } from "./password";

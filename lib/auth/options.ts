@@ -1,12 +1,16 @@
 // next-auth configuration: email + password (credentials) with JWT sessions.
+import { cookies } from "next/headers";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
-import { db, ensureMigrated } from "@/lib/db";
-import { getEnv } from "@/lib/env";
-import { burnPasswordCheck, verifyPassword } from "./password";
+import { ensureMigrated } from "@/lib/db";
+import { publicUrlIsHttps } from "@/lib/env";
+import { AppError } from "@/lib/errors";
+import { knownClientCookieOptions } from "./known-client";
 import { sameOriginPath } from "./redirect";
 import { authSecret } from "./secret";
-import { clearAccountFailures, clientAddress, pruneAttempts, releaseAttempt, reserveAttempt, signInLimits } from "./throttle";
+import { endSessionsOf, sessionIsCurrent } from "./session-end";
+import { checkSignIn } from "./sign-in";
+import { clientAddress } from "./throttle";
 
 /** next-auth hands authorize() the request headers as a plain object. */
 function headerReader(headers: Record<string, unknown> | undefined) {
@@ -14,7 +18,7 @@ function headerReader(headers: Record<string, unknown> | undefined) {
 }
 
 export function authOptions(): NextAuthOptions {
-  const secure = (getEnv().NEXTAUTH_URL ?? "").startsWith("https://");
+  const secure = publicUrlIsHttps();
   return {
     secret: authSecret(),
     session: { strategy: "jwt", maxAge: 30 * 24 * 60 * 60 },
@@ -29,31 +33,48 @@ export function authOptions(): NextAuthOptions {
           const email = String(credentials?.email ?? "").trim().toLowerCase();
           const password = String(credentials?.password ?? "");
           if (!email || !password) return null;
-          const address = clientAddress(headerReader(req?.headers as Record<string, unknown> | undefined));
-          const slots = await reserveAttempt(signInLimits(email, address));
-          if (!slots) {
+          const headers = req?.headers as Record<string, unknown> | undefined;
+          const jar = await cookies();
+          let signedIn;
+          try {
+            signedIn = await checkSignIn({
+              email,
+              password,
+              address: clientAddress(headerReader(headers)),
+              cookies: Object.fromEntries(jar.getAll().map((c) => [c.name, c.value])),
+            });
+          } catch (err) {
             // next-auth turns a thrown error into ?error=<message> for the sign-in page.
-            throw new Error("Too many failed sign-in attempts. Wait 15 minutes and try again.");
+            if (err instanceof AppError) throw new Error(err.message);
+            throw err;
           }
-          const user = await db().user.findUnique({ where: { email } });
-          const ok = user ? await verifyPassword(password, user.passwordHash) : (await burnPasswordCheck(password), false);
-          if (!user || !ok) {
-            await pruneAttempts();
-            return null;
-          }
-          await releaseAttempt(slots);
-          await clearAccountFailures(email);
-          return { id: user.id, email: user.email, name: user.name };
+          if (!signedIn) return null;
+          // Next adds cookies set here to next-auth's response (route handlers merge them).
+          if (signedIn.setCookie) jar.set(signedIn.setCookie.name, signedIn.setCookie.value, knownClientCookieOptions());
+          return signedIn.user;
         },
       }),
     ],
+    events: {
+      // Ends the session for real: without this a copied cookie kept working for 30 days after sign-out.
+      async signOut({ token }) {
+        if (typeof token?.uid === "string") await endSessionsOf(token.uid, typeof token.sv === "number" ? token.sv : 0);
+      },
+    },
     callbacks: {
       // The same rule as the sign-in form's (next-auth's default trusts any string starting with "/").
       redirect({ url, baseUrl }) {
         return `${baseUrl}${sameOriginPath(url, baseUrl)}`;
       },
-      jwt({ token, user }) {
-        if (user) token.uid = user.id;
+      async jwt({ token, user }) {
+        if (user) {
+          token.uid = user.id;
+          token.sv = (user as { sessionVersion?: number }).sessionVersion ?? 0;
+          return token;
+        }
+        // next-auth's own /api/auth/session: a thrown error answers "no session" and clears the cookie.
+        const version = typeof token.sv === "number" ? token.sv : 0;
+        if (typeof token.uid !== "string" || !(await sessionIsCurrent(token.uid, version))) throw new Error("The session has ended.");
         return token;
       },
       session({ session, token }) {

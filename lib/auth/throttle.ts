@@ -6,12 +6,22 @@
 // parallel guesses cannot slip past the limit while the slow scrypt check
 // runs: the k-th concurrent guess sees at least k rows. A right password gives
 // its slot back; a wrong one leaves it as the failure.
+//
+// The per-target limit (an account, a share link) would let any stranger lock
+// the owner out with a few wrong guesses. So it binds only unknown clients: a
+// browser that has passed this target's password before holds a signed
+// "known client" cookie (lib/auth/known-client.ts), and its guesses count
+// against that cookie alone (attemptLimits). docs/decisions/016-known-client-lockout.md
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 
 export const WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_ACCOUNT = 5;
 export const MAX_FAILURES_PER_ADDRESS = 30;
+/** Wrong guesses a known client may make before it too waits (its cookie may have been stolen). */
+export const MAX_FAILURES_PER_KNOWN_CLIENT = 5;
+/** Accounts one client address may create per window (only when the address is known: TRUST_PROXY). */
+export const MAX_SIGNUPS_PER_ADDRESS = 5;
 
 export interface Limit {
   key: string;
@@ -45,27 +55,58 @@ export async function pruneAttempts(): Promise<void> {
 }
 
 /**
- * The client's address for the per-address limit, or null when it cannot be
+ * The client's address for the per-address limits, or null when it cannot be
  * known. Route handlers do not see the socket, so the address comes from
  * X-Forwarded-For - which any client can write unless a proxy in front
  * overwrites it. Hence only with TRUST_PROXY=1; without it the per-address
- * limit is off (keying every client as one address would let 30 wrong
- * guesses lock everyone out), and the per-account limit still holds.
+ * limits are off (keying every client as one address would let 30 wrong
+ * guesses lock everyone out), and the per-target limits still hold.
+ * TRUST_PROXY=1 trusts one proxy: the LAST entry is the address it saw (a
+ * proxy appends to whatever the client sent, so earlier entries are the
+ * client's own words and would let it pick a fresh address per guess).
  */
 export function clientAddress(headers: { get(name: string): string | null | undefined } | undefined): string | null {
   if (!getEnv().TRUST_PROXY || !headers) return null;
-  const first = headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return first || headers.get("x-real-ip")?.trim() || null;
+  const last = headers.get("x-forwarded-for")?.split(",").at(-1)?.trim();
+  return last || headers.get("x-real-ip")?.trim() || null;
 }
 
-/** The sign-in limits for this account and (when known) address. */
-export function signInLimits(email: string, address: string | null): Limit[] {
-  const limits: Limit[] = [{ key: `acct:${email.toLowerCase()}`, max: MAX_FAILURES_PER_ACCOUNT }];
+/**
+ * The limits a guess at `target` (acct:<email>, share:<id>) counts against:
+ * the target's own limit for unknown clients, or the client's known-client
+ * cookie (its nonce) instead; plus the address's limit when the address is known.
+ */
+export function attemptLimits(target: Limit, address: string | null, knownClientNonce: string | null): Limit[] {
+  const limits: Limit[] = [knownClientNonce ? { key: `known:${knownClientNonce}`, max: MAX_FAILURES_PER_KNOWN_CLIENT } : target];
   if (address) limits.push({ key: `ip:${address}`, max: MAX_FAILURES_PER_ADDRESS });
   return limits;
 }
 
-/** A successful sign-in forgives the account's earlier failures (not the address's). */
-export async function clearAccountFailures(email: string): Promise<void> {
-  await db().loginAttempt.deleteMany({ where: { key: `acct:${email.toLowerCase()}` } });
+/** The sign-in limits for this account and (when known) address and known client. */
+export function signInLimits(email: string, address: string | null, knownClientNonce: string | null = null): Limit[] {
+  return attemptLimits({ key: accountKey(email), max: MAX_FAILURES_PER_ACCOUNT }, address, knownClientNonce);
+}
+
+export function accountKey(email: string): string {
+  return `acct:${email.toLowerCase()}`;
+}
+
+/**
+ * One sign-up from this address takes a slot for the window (kept: it counts
+ * sign-ups, not failures). Null when the address has used its share.
+ */
+export async function reserveSignUp(address: string | null): Promise<string[] | null> {
+  if (!address) return [];
+  return reserveAttempt([{ key: `signup:${address}`, max: MAX_SIGNUPS_PER_ADDRESS }]);
+}
+
+/**
+ * A right password forgives the earlier failures it was counted with: the
+ * target's for an unknown client, the known client's own for a known one (a
+ * known client's success says nothing about the strangers' guesses at the
+ * target). Never the address's.
+ */
+export async function forgiveFailures(limits: Limit[]): Promise<void> {
+  const keys = limits.map((l) => l.key).filter((k) => !k.startsWith("ip:"));
+  await db().loginAttempt.deleteMany({ where: { key: { in: keys } } });
 }

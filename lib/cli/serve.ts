@@ -12,6 +12,7 @@ import { parseArgs } from "node:util";
 import { setTimeout as sleep } from "node:timers/promises";
 import { getEnv } from "@/lib/env";
 import { fastRoute, shutdownHook } from "@/lib/server/from-next";
+import { hstsHeader } from "@/lib/server/hsts";
 import { guardSlowClients, serverTimeoutOptions } from "@/lib/server/slow-clients";
 
 /** How long SIGTERM waits for the workers to hand back their photos (Docker's own grace is 10 s). */
@@ -38,7 +39,9 @@ async function main(): Promise<void> {
     bodyMinBytesPerS: env.HTTP_BODY_MIN_RATE,
     bodyWindowMs: env.HTTP_BODY_WINDOW_MS,
   };
+  const hsts = hstsHeader();
   const server = createServer(serverTimeoutOptions(limits), (req, res) => {
+    if (hsts) res.setHeader(...hsts);
     if (fastRoute()?.(req, res)) return;
     handle(req, res).catch((err: unknown) => {
       console.error("[serve]", err);

@@ -8,7 +8,7 @@
 // and anything this does not match. docs/decisions/009-progress-poll-fast-path.md
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseCookies } from "cookie";
-import { sessionUserIdFrom } from "@/lib/auth";
+import { sessionFrom } from "@/lib/auth";
 import { ensureMigrated } from "@/lib/db";
 import { toErrorBody } from "@/lib/errors";
 import { dashboardProgress } from "@/lib/organize";
@@ -47,8 +47,8 @@ async function serveProgressPoll(req: IncomingMessage, res: ServerResponse, para
   let body: unknown;
   try {
     await ensureMigrated();
-    const userId = await sessionUserIdFrom(parseCookies(req.headers.cookie ?? "") as Record<string, string>);
-    await requireTeamRoleOf(userId, params.teamId, "VIEWER");
+    const session = await sessionFrom(parseCookies(req.headers.cookie ?? "") as Record<string, string>);
+    await requireTeamRoleOf(session, params.teamId, "VIEWER");
     body = await dashboardProgress(params.teamId, params.setId);
   } catch (err) {
     ({ status, body } = toErrorBody(err));

@@ -4,7 +4,9 @@
 import { z } from "zod";
 import { hashPassword, verifyPassword } from "@/lib/auth";
 import { authSecret } from "@/lib/auth/secret";
-import { pruneAttempts, releaseAttempt, reserveAttempt } from "@/lib/auth/throttle";
+import { issueKnownClient, knownClientCookieName, knownClientNonce } from "@/lib/auth/known-client";
+import { HashingBusyError } from "@/lib/auth/password";
+import { attemptLimits, forgiveFailures, pruneAttempts, releaseAttempt, reserveAttempt } from "@/lib/auth/throttle";
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { signShareAccess, verifyShareAccess } from "./cookie";
@@ -17,6 +19,8 @@ export const createShareSchema = z.object({
   expiresInDays: z.number().positive().max(3650).optional(),
   password: z.string().min(4, "A share password needs at least 4 characters.").max(200).optional(),
   allowDownload: z.boolean().default(false),
+  /** The download keeps the photos' original file names; by default they are 001.jpg, 002.jpg, ... */
+  includeNames: z.boolean().default(false),
 });
 
 export interface CreatedShare {
@@ -46,6 +50,7 @@ export async function createShareLink(
       createdById: userId,
       expiresAt,
       allowDownload: input.allowDownload,
+      includeNames: input.includeNames,
       passwordHash: input.password ? await hashPassword(input.password) : null,
     },
     select: { id: true },
@@ -66,6 +71,7 @@ export async function listShareLinks(teamId: string, albumId: string) {
       revokedAt: true,
       viewCount: true,
       allowDownload: true,
+      includeNames: true,
       passwordHash: true,
       createdBy: { select: { name: true } },
     },
@@ -91,6 +97,7 @@ export interface ResolvedShare {
   teamId: string;
   albumId: string;
   allowDownload: boolean;
+  includeNames: boolean;
   expiresAt: Date | null;
   passwordHash: string | null;
 }
@@ -101,7 +108,9 @@ export async function resolveShare(token: string, now = new Date()): Promise<Res
   // Looking up by hash means the comparison is on a digest, never on the secret itself.
   const link = await db().shareLink.findUnique({
     where: { tokenHash: hashShareToken(token) },
-    select: { id: true, teamId: true, albumId: true, allowDownload: true, expiresAt: true, passwordHash: true, revokedAt: true },
+    select: {
+      id: true, teamId: true, albumId: true, allowDownload: true, includeNames: true, expiresAt: true, passwordHash: true, revokedAt: true,
+    },
   });
   if (!link || link.revokedAt || (link.expiresAt && link.expiresAt <= now)) throw notFound();
   const { revokedAt: _r, ...live } = link;
@@ -114,17 +123,48 @@ export function shareUnlocked(share: ResolvedShare, cookieValue: string | undefi
   return verifyShareAccess(authSecret(), cookieValue, share.id, share.passwordHash, nowMs);
 }
 
-/** Checks the password; returns the cookie value that unlocks this link. */
-export async function unlockShare(share: ResolvedShare, password: string): Promise<string> {
-  if (!share.passwordHash) return signShareAccess(authSecret(), share.id, "");
-  const slot = await reserveAttempt([{ key: `share:${share.id}`, max: MAX_FAILURES }]);
+export interface ShareUnlock {
+  /** The value of the cookie that opens this link (shareCookieName). */
+  access: string;
+  /** A known-client cookie to set: this browser had none for this link. */
+  setKnownClient: { name: string; value: string } | null;
+}
+
+/**
+ * Checks the password. Wrong guesses lock the link for unknown clients after
+ * MAX_FAILURES; a browser that has unlocked it before guesses against its own
+ * known-client limit instead, so a stranger cannot lock out the people the
+ * link was shared with once they have opened it (lib/auth/throttle.ts).
+ */
+export async function unlockShare(
+  share: ResolvedShare,
+  password: string,
+  client: { address: string | null; cookies: Record<string, string | undefined> } = { address: null, cookies: {} },
+): Promise<ShareUnlock> {
+  if (!share.passwordHash) return { access: signShareAccess(authSecret(), share.id, ""), setKnownClient: null };
+  const target = `share:${share.id}`;
+  const cookieName = knownClientCookieName(target);
+  const nonce = knownClientNonce(target, client.cookies[cookieName]);
+  const limits = attemptLimits({ key: target, max: MAX_FAILURES }, client.address, nonce);
+  const slot = await reserveAttempt(limits);
   if (!slot) throw new AppError("too_many_requests", "Too many wrong passwords for this link; try again in 15 minutes.");
-  if (!(await verifyPassword(password, share.passwordHash))) {
+  let ok: boolean;
+  try {
+    ok = await verifyPassword(password, share.passwordHash);
+  } catch (err) {
+    if (err instanceof HashingBusyError) await releaseAttempt(slot);
+    throw err;
+  }
+  if (!ok) {
     await pruneAttempts();
     throw new AppError("unauthorized", "That password is not right.");
   }
   await releaseAttempt(slot);
-  return signShareAccess(authSecret(), share.id, share.passwordHash);
+  await forgiveFailures(limits);
+  return {
+    access: signShareAccess(authSecret(), share.id, share.passwordHash),
+    setKnownClient: nonce ? null : { name: cookieName, value: issueKnownClient(target) },
+  };
 }
 
 export async function recordShareView(shareId: string): Promise<void> {

@@ -1,6 +1,6 @@
 // The one gate for team-scoped data: membership and role. Another team's data
 // answers 404, never 403, so its existence does not leak.
-import { sessionUserId, type SessionUser } from "@/lib/auth";
+import { currentSession, type SessionRef, type SessionUser } from "@/lib/auth";
 import { db, type Role } from "@/lib/db";
 import { forbidden, notFound, unauthorized } from "@/lib/errors";
 import { atLeast } from "./roles";
@@ -32,15 +32,16 @@ interface AccessRow {
 /**
  * The user and their membership of `teamId` in ONE round trip: this gate runs
  * on every team-scoped request, including each open dashboard's poll every
- * second. No row: the account is gone (deleted since its session was issued).
+ * second. No row: the account is gone (deleted since its session was issued),
+ * or the session has ended (the user's session version moved on: signed out).
  */
-async function readAccess(userId: string, teamId: string): Promise<AccessRow | null> {
+async function readAccess(userId: string, teamId: string, version: number | null): Promise<AccessRow | null> {
   const rows = await db().$queryRaw<AccessRow[]>`
     SELECT u.id, u.email, u.name, u."currentTeamId", m.role::text AS role, t.name AS "teamName", t.personal
     FROM "User" u
     LEFT JOIN "Membership" m ON m."userId" = u.id AND m."teamId" = ${teamId}
     LEFT JOIN "Team" t ON t.id = m."teamId"
-    WHERE u.id = ${userId}`;
+    WHERE u.id = ${userId} AND (${version}::int IS NULL OR u."sessionVersion" = ${version}::int)`;
   return rows[0] ?? null;
 }
 
@@ -54,15 +55,16 @@ function decide(row: AccessRow | null, teamId: string, min: Role): TeamAccess {
 
 /** The signed-in user's access to a team, or 401 / 404 / 403. */
 export async function requireTeamRole(teamId: string, min: Role): Promise<TeamAccess> {
-  return requireTeamRoleOf(await sessionUserId(), teamId, min);
+  return requireTeamRoleOf(await currentSession(), teamId, min);
 }
 
-/** requireTeamRole for a caller already read from the session (null: not signed in). */
-export async function requireTeamRoleOf(userId: string | null, teamId: string, min: Role): Promise<TeamAccess> {
-  if (!userId) throw unauthorized();
-  return decide(await readAccess(userId, teamId), teamId, min);
+/** requireTeamRole for a caller already read from the session cookie (null: not signed in). */
+export async function requireTeamRoleOf(session: SessionRef | null, teamId: string, min: Role): Promise<TeamAccess> {
+  if (!session) throw unauthorized();
+  return decide(await readAccess(session.userId, teamId, session.version), teamId, min);
 }
 
+/** For a user already checked (currentUser/requireUser checked the session's version). */
 export async function checkTeamRole(user: SessionUser, teamId: string, min: Role): Promise<TeamAccess> {
-  return decide(await readAccess(user.id, teamId), teamId, min);
+  return decide(await readAccess(user.id, teamId, null), teamId, min);
 }

@@ -32,7 +32,7 @@ describe("embedded database", () => {
     try {
       const user = newUser("pglite");
       const ctx = await browser.newContext({ baseURL: app.baseUrl });
-      expect((await ctx.request.post("/api/signup", { data: user })).status()).toBe(201);
+      expect((await ctx.request.post("/api/signup", { data: user })).status()).toBe(202);
       await signInViaApi(ctx, app.baseUrl, user);
       const created = await ctx.request.post("/api/teams", { data: { name: "Embedded team" } });
       expect(created.status()).toBe(201);

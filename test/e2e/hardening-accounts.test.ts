@@ -61,7 +61,7 @@ describe("account safety", () => {
       expect(res.status(), pw).toBe(400);
       expect(await res.text()).toContain(reason);
     }
-    expect((await signUp(ctx.request, "correct-horse-battery")).status()).toBe(201);
+    expect((await signUp(ctx.request, "correct-horse-battery")).status()).toBe(202);
     await ctx.close();
   });
 
@@ -98,7 +98,7 @@ describe("account safety", () => {
   it("sign-in without next-auth's CSRF token creates no session", async () => {
     const u = newUser("csrf");
     const ctx = await browser.newContext({ baseURL: baseUrl });
-    expect((await ctx.request.post("/api/signup", { data: u })).status()).toBe(201);
+    expect((await ctx.request.post("/api/signup", { data: u })).status()).toBe(202);
     await ctx.request.post("/api/auth/callback/credentials", {
       form: { csrfToken: "forged", email: u.email, password: u.password, json: "true" },
       headers: { "x-forwarded-for": freshIp() },
@@ -145,7 +145,7 @@ describe("account safety", () => {
       const u = newUser("https");
       const base = `http://127.0.0.1:${port}`;
       const su = await fetch(`${base}/api/signup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(u) });
-      expect(su.status).toBe(201);
+      expect(su.status).toBe(202);
       const csrfRes = await fetch(`${base}/api/auth/csrf`, { headers: { "x-forwarded-proto": "https" } });
       const csrfCookie = csrfRes.headers.getSetCookie().find((c) => c.includes("csrf-token="));
       expect(csrfCookie).toMatch(/^__Host-next-auth\.csrf-token=/);
@@ -167,6 +167,29 @@ describe("account safety", () => {
       expect(session).toMatch(/;\s*Secure/i);
       expect(session).toMatch(/;\s*HttpOnly/i);
       expect(session).toMatch(/;\s*SameSite=Lax/i);
+      const cookie = session!.split(";")[0]!;
+
+      // HSTS on pages, API answers and the progress poll the app server answers itself.
+      for (const p of ["/signin", "/api/auth/session", "/api/teams", "/api/teams/x/sets/y/analysis"]) {
+        const h = (await fetch(`${base}${p}`, { redirect: "manual", headers: { cookie } })).headers;
+        expect(h.get("strict-transport-security"), p).toBe("max-age=31536000");
+      }
+
+      // The share unlock cookie is Secure by the configured URL, though this request came over plain http.
+      const teams = (await (await fetch(`${base}/api/teams`, { headers: { cookie } })).json()) as { teams: { id: string }[] };
+      const teamId = teams.teams[0]!.id;
+      const post = (p: string, data: unknown, extra: Record<string, string> = {}) =>
+        fetch(`${base}${p}`, { method: "POST", headers: { "content-type": "application/json", cookie, ...extra }, body: JSON.stringify(data) });
+      const album = (await (await post(`/api/teams/${teamId}/albums`, { name: "https share" })).json()) as { id: string };
+      const share = (await (await post(`/api/teams/${teamId}/albums/${album.id}/shares`, { password: "open-sesame-42" })).json()) as { token: string };
+      const unlock = await fetch(`${base}/api/share/${share.token}/unlock`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ password: "open-sesame-42" }),
+      });
+      expect(unlock.status).toBe(200);
+      const shareCookie = unlock.headers.getSetCookie().find((c) => c.startsWith("share_"));
+      expect(shareCookie).toMatch(/;\s*Secure/i);
     } finally {
       await app.stop();
       rmSync(dataDir, { recursive: true, force: true });
@@ -184,6 +207,8 @@ describe("account safety", () => {
       expect(h["referrer-policy"], p).toBe("strict-origin-when-cross-origin");
       expect(h["x-frame-options"], p).toBe("DENY");
       expect(h["x-powered-by"], p).toBeUndefined();
+      // Over plain http (this app's NEXTAUTH_URL) no HSTS: a browser would refuse the site afterwards.
+      expect(h["strict-transport-security"], p).toBeUndefined();
     }
     await ctx.close();
   });
@@ -233,8 +258,14 @@ describe("account safety", () => {
     for (let i = 0; i < 21; i++) statuses.push((await other.request.post(`/api/share/${share.token}/unlock`, { data: { password: `nope-${i}` } })).status());
     expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
     expect(statuses[20]).toBe(429);
-    // Throttled means throttled: the right password waits too.
+    // For a browser that never opened the link, throttled means throttled: the right password waits too.
     expect((await other.request.post(`/api/share/${share.token}/unlock`, { data: { password } })).status()).toBe(429);
+    // The visitor who opened it before is not locked out by the stranger (its known-client cookie),
+    // even once its 12-hour access cookie is gone.
+    await visitor.clearCookies({ name: `share_${share.id}` });
+    expect((await v.get(`/api/share/${share.token}`)).status()).toBe(401);
+    expect((await v.post(`/api/share/${share.token}/unlock`, { data: { password } })).status()).toBe(200);
+    expect((await v.get(`/api/share/${share.token}`)).status()).toBe(200);
     await Promise.all([owner.context.close(), visitor.close(), other.close()]);
   });
 });

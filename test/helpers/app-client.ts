@@ -42,8 +42,7 @@ export class AppClient {
   async signUp(): Promise<void> {
     const user = { email: `kill-${randomBytes(4).toString("hex")}@example.test`, name: "Kill test", password: "kill-test-password-123" };
     const signup = await fetch(`${this.baseUrl}/api/signup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(user) });
-    if (signup.status !== 201) throw new Error(`sign-up: ${signup.status} ${await signup.text()}`);
-    this.teamId = ((await signup.json()) as { teamId: string }).teamId;
+    if (signup.status !== 202) throw new Error(`sign-up: ${signup.status} ${await signup.text()}`);
     const { csrfToken } = (await this.keep(await fetch(`${this.baseUrl}/api/auth/csrf`)).json()) as { csrfToken: string };
     const signin = this.keep(
       await fetch(`${this.baseUrl}/api/auth/callback/credentials`, {
@@ -54,6 +53,9 @@ export class AppClient {
       }),
     );
     if (![...this.jar.keys()].some((k) => k.endsWith("next-auth.session-token"))) throw new Error(`sign-in: ${signin.status}, no session cookie`);
+    // Sign-up's answer does not name the personal team (it is the same for a taken e-mail).
+    const { teams } = await this.json<{ teams: { id: string; personal: boolean }[] }>("GET", "/api/teams");
+    this.teamId = teams.find((t) => t.personal)?.id ?? "";
   }
 
   /** A JSON call; throws on a non-2xx answer. */

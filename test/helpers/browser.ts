@@ -43,6 +43,14 @@ export async function signInViaApi(context: BrowserContext, baseUrl: string, use
   if (!session.user) throw new Error("sign-in did not create a session");
 }
 
+/** The signed-in user's personal team (sign-up's answer does not name it: it is the same for a taken e-mail). */
+export async function personalTeamId(context: BrowserContext, baseUrl: string): Promise<string> {
+  const { teams } = (await (await context.request.get(`${baseUrl}/api/teams`)).json()) as { teams: { id: string; personal: boolean }[] };
+  const team = teams.find((t) => t.personal);
+  if (!team) throw new Error("the new account has no personal team");
+  return team.id;
+}
+
 /** A new account, signed in, in a fresh browser context. Returns its personal team id. */
 export async function signedInUser(
   browser: Browser,
@@ -52,9 +60,8 @@ export async function signedInUser(
   const user = newUser(label);
   const context = await browser.newContext({ baseURL: baseUrl });
   const res = await context.request.post(`${baseUrl}/api/signup`, { data: user });
-  if (res.status() !== 201) throw new Error(`sign-up failed: ${res.status()} ${await res.text()}`);
-  const { teamId } = (await res.json()) as { teamId: string };
+  if (res.status() !== 202) throw new Error(`sign-up failed: ${res.status()} ${await res.text()}`);
   await signInViaApi(context, baseUrl, user);
   const page = await context.newPage();
-  return { context, page, user, teamId };
+  return { context, page, user, teamId: await personalTeamId(context, baseUrl) };
 }

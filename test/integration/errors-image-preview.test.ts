@@ -13,7 +13,7 @@ import { teamWithSet } from "@/test/helpers/ingest-fixture";
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock("@/lib/auth", async (orig) => ({
   ...(await orig<typeof import("@/lib/auth")>()),
-  sessionUserId: async () => session.user?.id ?? null,
+  currentSession: async () => (session.user ? { userId: session.user.id, version: 0 } : null),
 }));
 
 afterEach(() => vi.restoreAllMocks());

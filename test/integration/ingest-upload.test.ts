@@ -21,7 +21,7 @@ const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock("@/lib/auth", async (orig) => ({
   ...(await orig<typeof import("@/lib/auth")>()),
   // The team gate reads the session's user id; pages and other routes the user.
-  sessionUserId: async () => session.user?.id ?? null,
+  currentSession: async () => (session.user ? { userId: session.user.id, version: 0 } : null),
   requireUser: async () => {
     if (!session.user) throw new (await import("@/lib/errors")).AppError("unauthorized", "Sign in to continue.");
     return session.user;

@@ -100,7 +100,7 @@ describe("share links", () => {
     expect(share.passwordHash).toMatch(/^scrypt\$/);
     expect(shareUnlocked(share, undefined)).toBe(false);
     expect(await errorCode(unlockShare(share, "open sesamE"))).toBe("unauthorized");
-    const cookie = await unlockShare(share, "open sesame");
+    const cookie = (await unlockShare(share, "open sesame")).access;
     expect(shareUnlocked(share, cookie)).toBe(true);
     expect(shareUnlocked(await resolveShare(other.token), cookie)).toBe(false);
   });

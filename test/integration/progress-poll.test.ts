@@ -17,7 +17,7 @@ import { teamWithSet } from "@/test/helpers/ingest-fixture";
 const session = vi.hoisted(() => ({ user: null as SessionUser | null }));
 vi.mock("@/lib/auth", async (orig) => ({
   ...(await orig<typeof import("@/lib/auth")>()),
-  sessionUserId: async () => session.user?.id ?? null,
+  currentSession: async () => (session.user ? { userId: session.user.id, version: 0 } : null),
 }));
 const { GET: nextRoute } = await import("@/app/api/teams/[teamId]/sets/[setId]/analysis/route");
 

@@ -140,10 +140,11 @@ describe("sign-in throttling", () => {
       expect(signInLimits("a@b.c", null).map((l) => l.key)).toEqual(["acct:a@b.c"]);
       process.env.TRUST_PROXY = "1";
       resetEnvCache();
-      expect(clientAddress(headers)).toBe("203.0.113.9");
-      expect(signInLimits("A@b.c", "203.0.113.9")).toEqual([
+      // The last entry is the one the trusted proxy added; earlier ones are the client's own words.
+      expect(clientAddress(headers)).toBe("10.0.0.1");
+      expect(signInLimits("A@b.c", "10.0.0.1")).toEqual([
         { key: "acct:a@b.c", max: MAX_FAILURES_PER_ACCOUNT },
-        { key: "ip:203.0.113.9", max: MAX_FAILURES_PER_ADDRESS },
+        { key: "ip:10.0.0.1", max: MAX_FAILURES_PER_ADDRESS },
       ]);
     } finally {
       if (before === undefined) delete process.env.TRUST_PROXY;

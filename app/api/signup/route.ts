@@ -1,9 +1,10 @@
-// POST /api/signup - create an account and its personal team
-import { signUp, signUpSchema } from "@/lib/auth";
+// POST /api/signup - create an account and its personal team. The answer is
+// the same for a new e-mail and a taken one (lib/auth/signup.ts).
+import { signUpRequest, signUpSchema } from "@/lib/auth";
+import { clientAddress } from "@/lib/auth/throttle";
 import { readJson, route } from "@/lib/http";
 
 export const POST = route(async (req) => {
   const input = await readJson(req, signUpSchema);
-  const { teamId } = await signUp(input);
-  return Response.json({ teamId }, { status: 201 });
+  return Response.json(await signUpRequest(input, clientAddress(req.headers)), { status: 202 });
 });
