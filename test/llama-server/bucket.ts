@@ -39,3 +39,60 @@ export class TokenBucket {
     this.level -= amount;
   }
 }
+
+/**
+ * The tokens budget with reservations, as a provider that refunds: a request
+ * is admitted when its prompt plus its whole max_completion_tokens fit, is
+ * charged what it finally uses (prompt + the answer's tokens), and holds back
+ * the rest until it has answered. The charge comes out of the bucket at
+ * admission and the hold only narrows what others may take, so the bucket
+ * itself never admits more than the charges allow: at every admission the
+ * bucket holds min(reserve, capacity) + held >= min(charge, capacity), which is
+ * the audit's rule (audit.ts) for the charges, whatever the refunds do. A refund added back into the
+ * bucket instead would break that rule (it can lift the level above what
+ * the charges alone leave, once the bucket was capped at its capacity).
+ */
+export class ReservingBucket {
+  readonly bucket: TokenBucket;
+  /** Tokens held by requests in flight beyond their charge. */
+  held = 0;
+
+  constructor(perMinute: number, burstSeconds: number, now: number) {
+    this.bucket = new TokenBucket(perMinute, burstSeconds, now);
+  }
+
+  get capacity(): number {
+    return this.bucket.capacity;
+  }
+
+  get perMs(): number {
+    return this.bucket.perMs;
+  }
+
+  /** What another request may reserve now. */
+  available(now: number): number {
+    return this.bucket.available(now) - this.held;
+  }
+
+  /**
+   * Milliseconds until `amount` may be reserved if no hold is released
+   * meanwhile (a reservation bigger than the bucket, like any request that
+   * big, needs it full: then with nothing held). When only answers in flight
+   * can make room, when they do is not known here: `heldWaitMs` is the hint.
+   */
+  waitMs(amount: number, now: number, heldWaitMs = 1000): number {
+    const need = Math.min(amount, this.capacity) + this.held;
+    if (need <= this.capacity + 1e-9) return this.bucket.waitMs(need, now);
+    return Math.max(heldWaitMs, this.bucket.waitMs(amount, now));
+  }
+
+  /** Admits a request: `charge` leaves the bucket for good, `hold` until release(hold). */
+  take(charge: number, hold: number, now: number): void {
+    this.bucket.take(charge, now);
+    this.held += hold;
+  }
+
+  release(hold: number): void {
+    this.held = Math.max(0, this.held - hold);
+  }
+}

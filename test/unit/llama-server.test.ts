@@ -1,10 +1,17 @@
-// The test server's budget rule and its self-audit, with an injected clock.
+// The test server over HTTP: its budget rule and self-audit with an injected
+// clock, token accounting, latency models, capacity and imperfect answers.
+// (The pieces alone: llama-server-model.test.ts.)
+import Ajv from "ajv";
+import sharp from "sharp";
 import { request } from "undici";
 import { afterEach, describe, expect, it } from "vitest";
-import { buildPrompt } from "@/lib/llama/prompt";
-import { IMAGE_TOKENS, maxCompletionTokens, requestCost } from "@/lib/llama/tokens";
+import { batchJsonSchema, buildPrompt } from "@/lib/llama/prompt";
+import { IMAGE_TOKENS, llama4ImageTokens, maxCompletionTokens } from "@/lib/llama/tokens";
+import { sceneJpeg } from "@/test/helpers/images";
 import { BudgetAudit, WindowMax } from "@/test/llama-server/audit";
 import { TokenBucket } from "@/test/llama-server/bucket";
+import { dataUrlSize } from "@/test/llama-server/images";
+import { expectedLatencyMs } from "@/test/llama-server/latency";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
 
 describe("TokenBucket (continuous refill)", () => {
@@ -108,14 +115,14 @@ describe("WindowMax", () => {
   });
 });
 
-const body = (images: number, extra: Record<string, unknown> = {}) => ({
+const body = (images: number, extra: Record<string, unknown> = {}, tag = "") => ({
   model: "m",
   messages: [
     {
       role: "user",
       content: [
         { type: "text", text: buildPrompt(images) },
-        ...Array.from({ length: images }, (_, i) => ({ type: "image_url", image_url: { url: `data:image/jpeg;base64,QUJD${i}` } })),
+        ...Array.from({ length: images }, (_, i) => ({ type: "image_url", image_url: { url: `data:image/jpeg;base64,QUJD${tag}${i}` } })),
       ],
     },
   ],
@@ -161,21 +168,141 @@ describe("createLlamaServer", () => {
     expect(server.stats()).toMatchObject({ received: 5, accepted: 3, rejected429: 2, overLimit: 0, maxAcceptedPer60s: 3 });
   });
 
-  it("charges tokens by the documented formula and limits on tokens too", async () => {
+  it("reserves prompt + max_completion_tokens at admission and charges prompt + the answer's tokens", async () => {
     let clock = 0;
-    const cost = requestCost(buildPrompt(2).length, 2, maxCompletionTokens(2));
-    // Budget for exactly one such request per burst.
-    server = await createLlamaServer({ rpm: 1000, tpm: cost * 60, burstSeconds: 1, latencyMedianMs: 0, now: () => clock });
+    const prompt = Math.ceil(buildPrompt(2).length / 4) + 2 * IMAGE_TOKENS; // the test images are not decodable: worst case
+    const reserve = prompt + maxCompletionTokens(2);
+    // Budget for exactly one reservation per burst.
+    server = await createLlamaServer({ rpm: 1000, tpm: reserve * 60, burstSeconds: 1, latencyMedianMs: 0, now: () => clock });
     const ok = await post(server.url, body(2));
     expect(ok.status).toBe(200);
-    expect(server.stats()).toMatchObject({ tokens: cost, images: 2 });
     const metrics = ok.json.metrics as { metric: string; value: number }[];
-    expect(metrics.find((m) => m.metric === "num_prompt_tokens")?.value).toBe(Math.ceil(buildPrompt(2).length / 4) + 2 * IMAGE_TOKENS);
+    const completion = metrics.find((m) => m.metric === "num_completion_tokens")!.value;
+    expect(metrics.find((m) => m.metric === "num_prompt_tokens")?.value).toBe(prompt);
+    expect(completion).toBeGreaterThan(2 * 380);
+    expect(server.stats()).toMatchObject({
+      tokens: prompt + completion,
+      tokensReserved: reserve,
+      promptTokens: prompt,
+      completionTokens: completion,
+      images: 2,
+      imagesUnreadable: 2,
+      overLimit: 0,
+    });
+    // The refund came back, but a whole reservation does not fit until the charge has refilled.
     const limited = await post(server.url, body(2));
     expect(limited.status).toBe(429);
-    expect(limited.headers["retry-after-ms"]).toBe("1000");
+    expect(Number(limited.headers["retry-after-ms"])).toBe(Math.ceil(((prompt + completion) / reserve) * 1000));
     clock = 1000;
     expect((await post(server.url, body(2))).status).toBe(200);
+  });
+
+  it("charges the whole reservation with completionCharge 'max' (no refund)", async () => {
+    server = await createLlamaServer({ completionCharge: "max", latencyMedianMs: 0 });
+    await post(server.url, body(1));
+    const s = server.stats();
+    expect(s.tokens).toBe(s.tokensReserved);
+    expect(s.tokens).toBe(Math.ceil(buildPrompt(1).length / 4) + IMAGE_TOKENS + maxCompletionTokens(1));
+    expect(s.completionTokens).toBeLessThan(maxCompletionTokens(1));
+  });
+
+  it("holds the unused answer budget while the request is in flight and frees it when answered (refund), not with 'max'", async () => {
+    const clock = 0;
+    const prompt = Math.ceil(buildPrompt(1).length / 4) + IMAGE_TOKENS;
+    const reserve = prompt + maxCompletionTokens(1);
+    for (const completionCharge of ["refund", "max"] as const) {
+      // Room for just under 2 reservations: a second fits only once the first has answered and given back its unused part.
+      server = await createLlamaServer({ tpm: (2 * reserve - 1) * 60, burstSeconds: 1, latencyMedianMs: 400, latencySpread: 0, completionCharge, now: () => clock });
+      const first = post(server.url, body(1, {}, "a"));
+      while (server.stats().accepted === 0) await new Promise((r) => setTimeout(r, 5));
+      const during = await post(server.url, body(1, {}, "b"));
+      expect(during.status).toBe(429);
+      expect((await first).status).toBe(200);
+      expect((await post(server.url, body(1, {}, "b"))).status).toBe(completionCharge === "refund" ? 200 : 429);
+      expect(server.stats().overLimit).toBe(0);
+      await server.close();
+      server = undefined;
+    }
+  });
+
+  it("counts image tokens by Llama 4's tiling of each image's real size (JPEG or PNG header), flat on request", async () => {
+    const jpeg = await sceneJpeg(1, 1024, 768);
+    const png = await sharp({ create: { width: 300, height: 200, channels: 3, background: "#808080" } }).png().toBuffer();
+    const images = [`data:image/jpeg;base64,${jpeg.toString("base64")}`, `data:image/png;base64,${png.toString("base64")}`];
+    const payload = {
+      model: "m",
+      messages: [{ role: "user", content: [{ type: "text", text: "abcd".repeat(25) }, ...images.map((url) => ({ type: "image_url", image_url: { url } }))] }],
+      max_completion_tokens: 4000,
+    };
+    expect(await dataUrlSize(images[0]!)).toEqual({ width: 1024, height: 768 });
+    server = await createLlamaServer({ latencyMedianMs: 0 });
+    expect(server.params.imageTokens).toBe("tiling");
+    const tiled = await post(server.url, payload);
+    const promptOf = (r: { json: Record<string, unknown> }) => (r.json.metrics as { metric: string; value: number }[])[0]!.value;
+    expect(promptOf(tiled)).toBe(25 + llama4ImageTokens(1024, 768) + llama4ImageTokens(300, 200));
+    expect(llama4ImageTokens(1024, 768)).toBe(1887);
+    expect(server.stats().imagesUnreadable).toBe(0);
+    await server.close();
+    server = await createLlamaServer({ latencyMedianMs: 0, imageTokens: "flat" });
+    expect(promptOf(await post(server.url, payload))).toBe(25 + 2 * IMAGE_TOKENS);
+  });
+
+  it("cuts an answer longer than max_completion_tokens (stop_reason length), as a model does", async () => {
+    server = await createLlamaServer({ latencyMedianMs: 0 });
+    const cut = await post(server.url, body(2, { max_completion_tokens: 300 }));
+    const message = cut.json.completion_message as { stop_reason: string };
+    expect(message.stop_reason).toBe("length");
+    expect((cut.json.metrics as { metric: string; value: number }[])[1]!.value).toBe(300);
+    expect(server.stats()).toMatchObject({ truncatedAtMax: 1, completionTokens: 300 });
+  });
+
+  it("takes ttft + prompt/prefill + answer/decode with the tokens latency model (the default without latencyMedianMs)", async () => {
+    server = await createLlamaServer({ ttftMs: 5, prefillTokensPerS: 1e6, decodeTokensPerS: 1e5, latencyJitter: 0 });
+    expect(server.params.latencyModel).toBe("tokens");
+    const res = await post(server.url, body(3));
+    const [prompt, completion] = (res.json.metrics as { value: number }[]).map((m) => m.value);
+    expect(server.stats().workMs).toBeCloseTo(expectedLatencyMs(server.params.latency, prompt!, completion!));
+    expect(server.stats().workMs).toBeCloseTo(5 + (prompt! / 1e6) * 1000 + (completion! / 1e5) * 1000);
+    expect(server.stats().latencyMs.count).toBe(1);
+    await server.close();
+    server = await createLlamaServer({ latencyMedianMs: 7, latencySpread: 0 });
+    expect(server.params.latencyModel).toBe("fixed");
+    await post(server.url, body(3));
+    expect(server.stats().workMs).toBe(7);
+  });
+
+  it("serves through the capacity model when capacity is set: all answered, in flight counted", async () => {
+    server = await createLlamaServer({ capacity: 2, latencyMedianMs: 30, latencySpread: 0 });
+    const all = await Promise.all([0, 1, 2, 3, 4].map((i) => post(server!.url, body(1, {}, `c${i}`))));
+    expect(all.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const s = server.stats();
+    expect(s.maxInFlight).toBe(5);
+    expect(s.latencyMs.count).toBe(5);
+    expect(s.workMs).toBe(150);
+  });
+
+  it("sends imperfect answers that stay valid under the schema the request sent, and counts them", async () => {
+    server = await createLlamaServer({ imperfect: 1, latencyMedianMs: 0, seed: 3 });
+    const schema = batchJsonSchema(4);
+    const validate = new Ajv().compile(schema);
+    let pastEdge = 0;
+    for (let i = 0; i < 10; i++) {
+      const res = await post(
+        server.url,
+        body(4, { response_format: { type: "json_schema", json_schema: { name: "photo_batch_analysis", schema } }, max_completion_tokens: 8000 }, `i${i}`),
+      );
+      const message = res.json.completion_message as { content: string | { text: string } };
+      const answer = JSON.parse(typeof message.content === "string" ? message.content : message.content.text) as {
+        photos: { crops: Record<string, { x: number; y: number; width: number; height: number }> }[];
+      };
+      expect(validate(answer), JSON.stringify(validate.errors)).toBe(true);
+      pastEdge += answer.photos.filter((p) => Object.values(p.crops).some((b) => b.x + b.width > 1 || b.y + b.height > 1)).length;
+    }
+    const s = server.stats();
+    expect(s.offSchema).toBe(0);
+    expect(s.imperfect.entries).toBeGreaterThan(20);
+    expect(s.imperfect.byKind.cropPastEdge).toBe(pastEdge);
+    expect(s.imperfect.byKind.categoryCase).toBeUndefined(); // the schema's enum forbids it
   });
 
   it("checks the API key and validates the body", async () => {
