@@ -1,7 +1,7 @@
 // The one prompt and the one JSON schema for a batch of photos. The schema is
 // the strict contract (types.ts) with every constraint structured-output
 // endpoints accept; answers are read leniently and repaired (answer.ts,
-// repair.ts). docs/decisions/012-answer-contract.md
+// repair.ts). docs/decisions/018-answer-contract.md
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { CATEGORIES, INSTAGRAM_RATIOS, LIMITS, PROBLEMS, aiAnalysisSchema } from "./types";

@@ -4,7 +4,7 @@
 // ratio in pixels, hashtags without spaces or emoji, text cut at a word) is
 // repaired, never a reason to fail the photo; an answer is refused only when
 // it lacks what cannot be made up: its text, its scores or a category.
-// docs/decisions/012-answer-contract.md
+// docs/decisions/018-answer-contract.md
 import { z } from "zod";
 import { RATIO_VALUE, relativeCrop } from "@/lib/organize/crops";
 import { centredCrop } from "./local";
