@@ -86,6 +86,7 @@ export async function ingestFile(input: IngestInput): Promise<IngestResult> {
     const existing = await findInSet(input.setId, contentHash);
     if (existing) {
       await tmp.discard();
+      await recordOtherNames(input.setId, [{ contentHash, name }]);
       return { photoId: existing, duplicate: true };
     }
     // Storage is content-addressed across sets: identical bytes are kept once.
@@ -101,13 +102,31 @@ export async function ingestFile(input: IngestInput): Promise<IngestResult> {
     } catch (err) {
       // The same bytes arrived in a parallel request a moment earlier.
       const raced = (err as { code?: string }).code === "P2002" ? await findInSet(input.setId, contentHash) : null;
-      if (raced) return { photoId: raced, duplicate: true };
+      if (raced) {
+        await recordOtherNames(input.setId, [{ contentHash, name }]);
+        return { photoId: raced, duplicate: true };
+      }
       throw err;
     }
   } catch (err) {
     await tmp.discard();
     throw err;
   }
+}
+
+/**
+ * The same content arrived again under another name ("IMG_1.jpg" and "IMG_1
+ * copy.jpg"): the photo is stored once, and each name it came under is kept
+ * (Photo.otherNames), so neither is lost. Names already known are not added twice.
+ */
+export async function recordOtherNames(setId: string, files: { contentHash: string; name: string }[]): Promise<void> {
+  if (files.length === 0) return;
+  await db().$executeRaw`
+    UPDATE "Photo" p SET "otherNames" = array_append(p."otherNames", f.name)
+    FROM (SELECT DISTINCT ON (h, n) h AS hash, n AS name
+          FROM unnest(${files.map((f) => f.contentHash)}::text[], ${files.map((f) => displayName(f.name))}::text[]) AS t(h, n)) f
+    WHERE p."setId" = ${setId} AND p."contentHash" = f.hash
+      AND p."originalName" <> f.name AND NOT (f.name = ANY(p."otherNames"))`;
 }
 
 async function findInSet(setId: string, contentHash: string): Promise<string | null> {

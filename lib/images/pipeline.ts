@@ -17,7 +17,7 @@ import { processImage } from "./process";
 import { createSharpnessRemeasure } from "./remeasure";
 import { waitForUpload } from "./wake";
 
-export { ingestFile, type IngestInput, type IngestResult } from "./ingest";
+export { ingestFile, recordOtherNames, type IngestInput, type IngestResult } from "./ingest";
 export { receiveUpload, type UploadResult } from "./upload";
 
 export const MAX_ATTEMPTS = 3;

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { db, Prisma, PhotoState } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { CATEGORIES, type StoredAnalysis } from "@/lib/llama/types";
+import { CATEGORIES, LIMITS, type StoredAnalysis } from "@/lib/llama/types";
 import { hasThumbnail } from "@/lib/sets";
 import { parseStoredAnalysis } from "./analysis";
 import { effectiveText, normalizeHashtags, type EffectiveText } from "./effective";
@@ -237,10 +237,14 @@ export interface PhotoDetail {
     setId: string;
     teamId: string;
     originalName: string;
+    /** Other names the same content was uploaded under in this set. */
+    otherNames: string[];
     mimeType: string;
     sizeBytes: number;
     state: PhotoState;
     stateReason: string | null;
+    /** The image pipeline could not read the file: no preview, nothing to edit or analyse. */
+    unreadable: boolean;
     skipReason: string | null;
     width: number | null;
     height: number | null;
@@ -294,10 +298,13 @@ export async function getPhotoDetail(teamId: string, photoId: string): Promise<P
       setId: p.setId,
       teamId: p.teamId,
       originalName: p.originalName,
+      otherNames: p.otherNames,
       mimeType: p.mimeType,
       sizeBytes: p.sizeBytes,
       state: p.state,
       stateReason: p.stateReason,
+      // The pipeline's mark of success is the width; without it there is no image to show.
+      unreadable: p.state === "FAILED" && p.width === null,
       skipReason: p.skipReason,
       width: p.width,
       height: p.height,
@@ -359,7 +366,9 @@ export async function updatePhotoEdits(
   if (edit.caption !== undefined) data.userCaption = edit.caption === "" ? null : edit.caption;
   if (edit.hashtags !== undefined) {
     const tags = normalizeHashtags(edit.hashtags ?? []);
-    if (tags.length > 30) throw new z.ZodError([{ code: "custom", path: ["hashtags"], message: "Instagram allows at most 30 hashtags.", input: tags }]);
+    if (tags.length > LIMITS.hashtags) {
+      throw new z.ZodError([{ code: "custom", path: ["hashtags"], message: `Instagram allows at most ${LIMITS.hashtags} hashtags per post; remove ${tags.length - LIMITS.hashtags}.`, input: tags }]);
+    }
     data.userHashtags = { set: tags };
   }
   if (edit.category !== undefined) data.userCategory = edit.category;

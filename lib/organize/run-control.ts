@@ -31,8 +31,11 @@ export async function setRunStatus(teamId: string, setId: string, action: RunAct
  * lets it through and the engine asks the model again. A person's edits stay.
  */
 export async function reanalysePhoto(teamId: string, photoId: string): Promise<void> {
-  const p = await db().photo.findFirst({ where: { id: photoId, teamId }, select: { state: true } });
+  const p = await db().photo.findFirst({ where: { id: photoId, teamId }, select: { state: true, width: true } });
   if (!p) throw notFound("Photo not found");
+  if (p.state === "FAILED" && p.width === null) {
+    throw conflict("This file could not be read, so there is nothing to analyse: upload a good copy of it instead.");
+  }
   if (p.state === "UPLOADED" || p.state === "PROCESSING") throw conflict("This photo is still being processed.");
   if (p.state === "ANALYZING") throw conflict("This photo is being analysed right now.");
   await db().photo.update({

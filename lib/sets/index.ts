@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { db, type PhotoState, type SetStatus } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { recordOtherNames } from "@/lib/images/pipeline";
 
 export const setNameSchema = z.object({ name: z.string().trim().min(1, "Give the set a name.").max(120) });
 
@@ -120,17 +121,34 @@ export async function listPhotos(
   };
 }
 
-/** Which of these content hashes the set already holds, so a client re-sends only the rest. */
-export async function existingHashes(teamId: string, setId: string, hashes: string[]): Promise<string[]> {
+/**
+ * Which of these content hashes the set already holds, so a client re-sends
+ * only the rest. With names (names[i] is the file hashes[i] came from), a file
+ * the set already holds under another name adds that name to the photo: a copy
+ * with the same bytes is not sent, but its name is kept.
+ */
+export async function existingHashes(teamId: string, setId: string, hashes: string[], names?: string[]): Promise<string[]> {
   await getSetOr404(teamId, setId);
   const rows = await db().photo.findMany({
     where: { setId, teamId, contentHash: { in: hashes } },
     select: { contentHash: true },
   });
-  return rows.map((r) => r.contentHash);
+  const existing = new Set(rows.map((r) => r.contentHash));
+  if (names) {
+    await recordOtherNames(
+      setId,
+      hashes.flatMap((contentHash, i) => (existing.has(contentHash) && names[i] ? [{ contentHash, name: names[i] }] : [])),
+    );
+  }
+  return [...existing];
 }
 
-export const hashesBody = z.object({ hashes: z.array(z.string().regex(/^[0-9a-f]{64}$/, "not a SHA-256 hex digest")).max(1000) });
+export const hashesBody = z
+  .object({
+    hashes: z.array(z.string().regex(/^[0-9a-f]{64}$/, "not a SHA-256 hex digest")).max(1000),
+    names: z.array(z.string().min(1).max(1000)).max(1000).optional(),
+  })
+  .refine((b) => !b.names || b.names.length === b.hashes.length, { message: "names must name each hash", path: ["names"] });
 
 export interface DuplicateGroupSummary {
   id: string;

@@ -125,6 +125,23 @@ describe("POST /api/teams/:teamId/sets/:setId/uploads", () => {
       { name: "one-again.jpg", ok: true, photoId: id, duplicate: true },
     ]);
     expect(await db().photo.count({ where: { setId: set.id } })).toBe(1);
+    // Every name the content came under is kept (issue 14: only one name survived).
+    expect(await db().photo.findUniqueOrThrow({ where: { id } })).toMatchObject({ originalName: "one.jpg", otherNames: ["copy of one.jpg", "one-again.jpg"] });
+    await upload(uploadRequest([{ name: "one.jpg", data: jpeg }]), ctx({ teamId: team.id, setId: set.id }));
+    expect((await db().photo.findUniqueOrThrow({ where: { id } })).otherNames).toEqual(["copy of one.jpg", "one-again.jpg"]);
+  });
+
+  it("takes a file's exact name from the 'name' field before it (a browser sends '\"' in a filename as %22)", async () => {
+    const { user, team, set } = await teamWithSet();
+    session.user = user;
+    const form = new FormData();
+    form.append("name", 'the "blue" door.jpg');
+    form.append("file", new Blob([new Uint8Array(jpeg)]), "the %22blue%22 door.jpg");
+    form.append("file", new Blob([new Uint8Array(png)]), "plain.png"); // no field: the part's filename
+    const res = await upload(new NextRequest(new Request(`${base}/upload`, { method: "POST", body: form })), ctx({ teamId: team.id, setId: set.id }));
+    expect(res.status).toBe(200);
+    const names = (await db().photo.findMany({ where: { setId: set.id }, select: { originalName: true }, orderBy: { originalName: "asc" } })).map((p) => p.originalName);
+    expect(names).toEqual(["plain.png", 'the "blue" door.jpg']);
   });
 
   it("never uses the file name as a path", async () => {
@@ -178,6 +195,17 @@ describe("hash check, listing and file routes", () => {
         ctx({ teamId, setId }),
       );
     expect(await (await ask(set.id)).json()).toEqual({ existing: [sha(jpeg)] });
+    // With names, a held file keeps the name of the copy that was not sent; an unknown hash records nothing.
+    const named = await check(
+      new NextRequest(`${base}/check`, {
+        method: "POST",
+        body: JSON.stringify({ hashes: [sha(jpeg), sha(png)], names: ["trip/a copy.jpg", "b.png"] }),
+        headers: { "content-type": "application/json" },
+      }),
+      ctx({ teamId: team.id, setId: set.id }),
+    );
+    expect(await named.json()).toEqual({ existing: [sha(jpeg)] });
+    expect(await db().photo.findFirstOrThrow({ where: { setId: set.id } })).toMatchObject({ originalName: "a.jpg", otherNames: ["a copy.jpg"] });
     expect((await ask(other.set.id)).status).toBe(404);
     const bad = await check(
       new NextRequest(`${base}/check`, { method: "POST", body: JSON.stringify({ hashes: ["../x"] }) }),

@@ -36,8 +36,18 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
         ← Results
       </Link>
       <h1 className="break-all text-2xl font-semibold">{p.originalName}</h1>
+      {p.otherNames.length > 0 && (
+        <p className="break-all text-sm text-neutral-600" data-testid="other-names">
+          Also uploaded as {p.otherNames.join(", ")} (the same file, stored once)
+        </p>
+      )}
       <div className="grid gap-6 lg:grid-cols-[3fr_2fr]">
         <figure className="space-y-2">
+          {p.unreadable ? (
+            <div className="flex aspect-[4/3] w-full max-w-xl items-center justify-center rounded-md border border-dashed border-neutral-300 bg-neutral-50 p-6 text-center text-sm text-neutral-600" data-testid="no-preview">
+              No preview: this file could not be read.
+            </div>
+          ) : (
           <div className="relative inline-block max-w-full" data-testid="crop-preview">
             <img src={`/api/teams/${teamId}/photos/${p.id}/preview`} alt={e.altText ?? p.originalName} className="block max-h-[70vh] max-w-full" />
             {crops.map((c) => (
@@ -59,6 +69,7 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
               </div>
             ))}
           </div>
+          )}
           {crops.length > 0 && (
             <figcaption className="text-xs text-neutral-500">Suggested crops: 4:5 portrait, 1:1 square, 1.91:1 landscape.</figcaption>
           )}
@@ -67,9 +78,10 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
         <div className="space-y-4">
           {!e.aiAnalysed && (
             <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="not-ai">
-              {a ? "Not analysed by AI: showing local measurements only (no caption, description or tags)." : `Not analysed yet (${p.state.toLowerCase()}${p.stateReason ? `: ${p.stateReason}` : ""}${p.skipReason ? `: ${p.skipReason}` : ""}).`}
+              {a ? "Not analysed by AI: showing local measurements only (no caption, description or tags)." : notAnalysedText(p)}
             </p>
           )}
+          {!p.unreadable && (
           <section className="card space-y-3 text-sm">
             <TextRow label="Caption" value={e.caption} edited={e.edited.caption} testId="caption" />
             <TextRow label="Hashtags" value={hashtagText || null} edited={e.edited.hashtags} testId="hashtags" />
@@ -88,6 +100,7 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
               />
             )}
           </section>
+          )}
 
           {a && (
             <section className="card space-y-1 text-sm" data-testid="analysis">
@@ -168,7 +181,7 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
               ))}
             </p>
           )}
-          {canEdit && (
+          {canEdit && !p.unreadable && (
             <div className="flex flex-wrap items-center gap-3">
               <ReanalyseButton teamId={teamId} photoId={p.id} />
               {albums.length > 0 && <AddToAlbum teamId={teamId} photoId={p.id} albums={albums} />}
@@ -178,6 +191,15 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
       </div>
     </div>
   );
+}
+
+/** Why there is no analysis, as one sentence: the reasons already end with their own full stop. */
+function notAnalysedText(p: { state: string; stateReason: string | null; skipReason: string | null; unreadable: boolean }): string {
+  const sentence = (s: string) => (/[.!?]$/.test(s.trim()) ? s.trim() : `${s.trim()}.`);
+  if (p.unreadable) return `This file could not be read: ${sentence(p.stateReason ?? "the image could not be decoded")}`;
+  if (p.state === "FAILED") return `The analysis failed: ${sentence(p.stateReason ?? "no reason was recorded")}`;
+  if (p.state === "SKIPPED") return `Not analysed: ${sentence(p.skipReason ?? "skipped")}`;
+  return `Not analysed yet (${p.state.toLowerCase()}).`;
 }
 
 function TextRow({ label, value, edited, testId }: { label: string; value: string | null; edited?: boolean; testId: string }) {

@@ -4,7 +4,10 @@
 // already holds that content, and only then sends the bytes (XHR, for upload
 // progress). A refresh loses nothing: re-dropping the folder skips what is there.
 // Two files of one drop with the same content are told apart here, by hash,
-// whatever order the uploads finish in: the second is a duplicate of the first.
+// whatever order the uploads finish in: the second is a duplicate of the first,
+// not sent again, but its name is given to the server once the first is there
+// (both names are kept). Hidden files (".DS_Store", "._IMG_1.jpg") are left
+// out on purpose and counted, so the summary can say so.
 
 export const SLOTS = 3;
 
@@ -26,6 +29,8 @@ export interface QueueItem {
 
 export interface QueueSnapshot {
   items: QueueItem[];
+  /** Hidden files left out of the drops so far (names starting with "."). */
+  hidden: string[];
   totalBytes: number;
   doneBytes: number;
   bytesPerSecond: number;
@@ -44,14 +49,18 @@ export class UploadQueue {
   private pumping = 0;
   /** Content hash -> the first file of this queue with that content (not failed or cancelled). */
   private byHash = new Map<string, QueueItem>();
+  /** Resolves when an item reaches an end state (its duplicates wait for it). */
+  private settled = new Map<number, Promise<void>>();
+  private hidden: string[] = [];
 
   constructor(
     private readonly endpoints: { check: string; upload: string },
     private readonly onChange: (s: QueueSnapshot) => void,
   ) {}
 
-  add(files: { file: File; path: string }[]): void {
-    for (const f of files) this.items.push({ id: this.nextId++, file: f.file, path: f.path, status: "waiting", sent: 0 });
+  add(picked: PickedFiles): void {
+    this.hidden.push(...picked.hidden);
+    for (const f of picked.files) this.items.push({ id: this.nextId++, file: f.file, path: f.path, status: "waiting", sent: 0 });
     this.cancelled = false;
     this.pump();
   }
@@ -75,6 +84,7 @@ export class UploadQueue {
 
   clearFinished(): void {
     this.items = this.items.filter((it) => !FINISHED.has(it.status) || it.status === "failed");
+    this.hidden = [];
     // Dropping the same files again now asks the server, which answers "already uploaded".
     this.byHash.clear();
     this.emit();
@@ -96,6 +106,8 @@ export class UploadQueue {
       if (this.cancelled) return;
       const item = this.items.find((it) => it.status === "waiting");
       if (!item) return;
+      let settle!: () => void;
+      this.settled.set(item.id, new Promise<void>((r) => (settle = r)));
       try {
         await this.send(item);
       } catch (err) {
@@ -103,6 +115,8 @@ export class UploadQueue {
           item.status = "failed";
           item.error = err instanceof Error ? err.message : String(err);
         }
+      } finally {
+        settle();
       }
       this.emit();
     }
@@ -113,25 +127,28 @@ export class UploadQueue {
     this.emit();
     const hash = await sha256Hex(item.file);
     if (this.cancelled) return;
-    const first = this.byHash.get(hash);
+    let first = this.byHash.get(hash);
     if (first && first !== item && first.status !== "failed" && first.status !== "cancelled") {
-      item.status = "duplicate";
-      item.duplicateOf = first.path;
-      item.sent = item.file.size;
-      return;
+      // Wait until the first copy is stored, then only tell the server this name (below).
+      await this.settled.get(first.id);
+      if (this.cancelled) return;
     }
-    this.byHash.set(hash, item);
+    first = this.byHash.get(hash);
+    const twinOf = first && first !== item && (first.status === "done" || first.status === "already" || first.status === "duplicate") ? first : null;
+    if (!twinOf) this.byHash.set(hash, item);
     item.status = "checking";
     this.emit();
     const res = await fetch(this.endpoints.check, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ hashes: [hash] }),
+      // With the name: a file the set already holds keeps this name too.
+      body: JSON.stringify({ hashes: [hash], names: [item.path] }),
     });
     const body = (await res.json().catch(() => null)) as { existing?: string[]; error?: { message?: string } } | null;
     if (!res.ok) throw new Error(body?.error?.message ?? `Check failed (${res.status})`);
     if (body?.existing?.includes(hash)) {
-      item.status = "already";
+      item.status = twinOf ? "duplicate" : "already";
+      if (twinOf) item.duplicateOf = twinOf.path;
       item.sent = item.file.size;
       return;
     }
@@ -148,6 +165,9 @@ export class UploadQueue {
       const xhr = new XMLHttpRequest();
       this.active.set(item.id, xhr);
       const form = new FormData();
+      // The name as a field first: the browser escapes '"' in a part's filename as %22 (HTML's
+      // multipart rules), so a name like 'the "blue" door.jpg' came back as the %22 door.
+      form.append("name", item.path);
       form.append("file", item.file, item.path);
       xhr.upload.onprogress = (e) => {
         item.sent = Math.min(e.loaded, item.file.size);
@@ -213,6 +233,7 @@ export class UploadQueue {
     const left = this.items.reduce((s, it) => s + (FINISHED.has(it.status) ? 0 : it.file.size - it.sent), 0);
     return {
       items: this.items.map((it) => ({ ...it })),
+      hidden: [...this.hidden],
       totalBytes,
       doneBytes,
       bytesPerSecond,
@@ -235,18 +256,30 @@ async function sha256Hex(file: File): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Files of a drop, walking dropped folders (webkitGetAsEntry); hidden files are left out. */
-export async function filesFromDrop(dt: DataTransfer): Promise<{ file: File; path: string }[]> {
+/** What a drop or a picker gave: the files to upload, and the hidden ones left out. */
+export interface PickedFiles {
+  files: { file: File; path: string }[];
+  /** Paths of hidden files (name starting with "."): system files such as .DS_Store or macOS's "._" copies. */
+  hidden: string[];
+}
+
+const isHidden = (name: string) => name.startsWith(".");
+
+/** Files of a drop, walking dropped folders (webkitGetAsEntry); hidden files and folders are left out and named. */
+export async function filesFromDrop(dt: DataTransfer): Promise<PickedFiles> {
   const entries = Array.from(dt.items)
     .map((i) => i.webkitGetAsEntry?.())
     .filter((e): e is FileSystemEntry => Boolean(e));
-  if (entries.length === 0) return Array.from(dt.files, (file) => ({ file, path: file.name }));
-  const out: { file: File; path: string }[] = [];
+  if (entries.length === 0) return filesFromInput(dt.files);
+  const out: PickedFiles = { files: [], hidden: [] };
   const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
-    if (entry.name.startsWith(".")) return;
+    if (isHidden(entry.name)) {
+      out.hidden.push(prefix + entry.name);
+      return;
+    }
     if (entry.isFile) {
       const file = await new Promise<File>((res, rej) => (entry as FileSystemFileEntry).file(res, rej));
-      out.push({ file, path: prefix + entry.name });
+      out.files.push({ file, path: prefix + entry.name });
     } else if (entry.isDirectory) {
       const reader = (entry as FileSystemDirectoryEntry).createReader();
       // readEntries answers in chunks (about 100 at a time) until it returns none.
@@ -261,11 +294,15 @@ export async function filesFromDrop(dt: DataTransfer): Promise<{ file: File; pat
   return out;
 }
 
-/** Files from an <input type=file> (with or without webkitdirectory); hidden files are left out. */
-export function filesFromInput(list: FileList | null): { file: File; path: string }[] {
-  return Array.from(list ?? [])
-    .filter((f) => !f.name.startsWith("."))
-    .map((file) => ({ file, path: file.webkitRelativePath || file.name }));
+/** Files from an <input type=file> (with or without webkitdirectory); hidden files (or files in hidden folders) are left out and named. */
+export function filesFromInput(list: FileList | null): PickedFiles {
+  const out: PickedFiles = { files: [], hidden: [] };
+  for (const file of Array.from(list ?? [])) {
+    const path = file.webkitRelativePath || file.name;
+    if (path.split("/").some(isHidden)) out.hidden.push(path);
+    else out.files.push({ file, path });
+  }
+  return out;
 }
 
 export function formatBytes(n: number): string {

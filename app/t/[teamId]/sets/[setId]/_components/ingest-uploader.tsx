@@ -66,7 +66,7 @@ export function IngestUploader({ teamId, setId }: { teamId: string; setId: strin
         </div>
       </div>
 
-      {snap && items.length > 0 && (
+      {snap && (items.length > 0 || snap.hidden.length > 0) && (
         <div className="space-y-2" data-testid="upload-progress">
           <div className="flex flex-wrap items-center justify-between gap-2 text-sm">
             <span data-testid="upload-summary">
@@ -94,6 +94,14 @@ export function IngestUploader({ teamId, setId }: { teamId: string; setId: strin
             <span data-testid="count-duplicate">{count(inStatus("duplicate"), "duplicate")}</span> ·{" "}
             <span data-testid="count-failed">{failed.length} failed</span>
             {snap.running && ` · ${inStatus("waiting")} waiting`}
+            {snap.hidden.length > 0 && (
+              <>
+                {" · "}
+                <span data-testid="count-hidden" title={snap.hidden.join("\n")}>
+                  {count(snap.hidden.length, "hidden file")} skipped
+                </span>
+              </>
+            )}
           </p>
           <ul className="max-h-40 space-y-1 overflow-y-auto text-xs">
             {items.filter((i) => ACTIVE.has(i.status)).map((i) => (

@@ -1,4 +1,5 @@
-// POST /api/teams/:teamId/sets/:setId/uploads/check - which of these SHA-256 hashes the set already has (member+).
+// POST /api/teams/:teamId/sets/:setId/uploads/check - which of these SHA-256 hashes the set already has;
+//   with names, a held file's other name is kept (member+).
 // The uploader asks before sending bytes, so re-dropping a folder sends only what is missing.
 import { readJson, route } from "@/lib/http";
 import { existingHashes, hashesBody } from "@/lib/sets";
@@ -6,6 +7,6 @@ import { requireTeamRole } from "@/lib/teams";
 
 export const POST = route<{ teamId: string; setId: string }>(async (req, { teamId, setId }) => {
   const { team } = await requireTeamRole(teamId, "MEMBER");
-  const { hashes } = await readJson(req, hashesBody);
-  return { existing: await existingHashes(team.id, setId, hashes) };
+  const { hashes, names } = await readJson(req, hashesBody);
+  return { existing: await existingHashes(team.id, setId, hashes, names) };
 });
