@@ -34,9 +34,17 @@ export async function receiveUpload(req: Request, target: { teamId: string; setI
   }
 
   const results: Promise<UploadResult>[] = [];
+  // A "name" field just before a file names it exactly: browsers escape '"'
+  // in a part's filename as %22 (and CR/LF), which cannot be told apart from
+  // a name that really holds "%22". Without the field the part's filename is used.
+  let namedNext: string | undefined;
   const finished = new Promise<void>((resolve, reject) => {
+    parser.on("field", (field, value: string) => {
+      if (field === "name") namedNext = value;
+    });
     parser.on("file", (_field, file, info) => {
-      const name = info.filename || "unnamed";
+      const name = namedNext || info.filename || "unnamed";
+      namedNext = undefined;
       results.push(
         ingestFile({ ...target, originalName: name, stream: file, maxBytes }).then(
           (r): UploadResult => ({ name, ok: true, ...r }),
