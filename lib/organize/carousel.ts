@@ -1,10 +1,12 @@
-// The suggested order of an Instagram carousel (at most 10 slides): the cover
+// The suggested order of an Instagram carousel (at most 20 slides since 2025;
+// Instagram shows every slide in the first slide's shape, and our exports cut
+// every slide to the one ratio chosen, so a carousel is always uniform): the cover
 // is the photo with the best score (it is what the feed shows), the rest follow
 // in the order they were taken so the carousel tells the day as it happened;
 // photos without a date go last, best first.
 import { compareByScore } from "./best";
 
-export const CAROUSEL_MAX = 10;
+export const CAROUSEL_MAX = 20;
 
 export interface CarouselCandidate {
   id: string;

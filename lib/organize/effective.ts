@@ -1,7 +1,7 @@
 // What a person sees for a photo: their own edit when they made one, else the
 // model's answer. Edits live in Photo.user* and are never written by the engine,
 // so re-analysis cannot overwrite them.
-import type { StoredAnalysis } from "@/lib/llama/types";
+import { LIMITS, type StoredAnalysis } from "@/lib/llama/types";
 
 export interface PhotoEdits {
   userCaption: string | null;
@@ -23,7 +23,10 @@ export interface EffectiveText {
 
 /**
  * Effective value = user edit ?? model answer. An empty userHashtags array
- * means "not edited" (the column is a non-null array).
+ * means "not edited" (the column is a non-null array). Hashtags are cut to
+ * Instagram's 5 per post here, the one place every post is prepared from
+ * (photo page, albums, carousels, share pages, exports, CSV and XMP): answers
+ * from older prompts and edits made under the old limit carry up to 30.
  */
 export function effectiveText(photo: PhotoEdits, analysis: StoredAnalysis | null): EffectiveText {
   const ai = analysis?.source === "ai" ? analysis : null;
@@ -31,7 +34,7 @@ export function effectiveText(photo: PhotoEdits, analysis: StoredAnalysis | null
   return {
     aiAnalysed: ai !== null,
     caption: photo.userCaption ?? ai?.caption ?? null,
-    hashtags: hashtagsEdited ? photo.userHashtags : normalizeHashtags(ai?.hashtags ?? []),
+    hashtags: (hashtagsEdited ? photo.userHashtags : normalizeHashtags(ai?.hashtags ?? [])).slice(0, LIMITS.hashtags),
     category: photo.userCategory ?? ai?.category ?? null,
     altText: ai?.altText ?? null,
     description: ai?.description ?? null,

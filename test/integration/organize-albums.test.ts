@@ -254,18 +254,18 @@ describe("albums kept current", () => {
     expect(ids).not.toContain(gif.id);
   });
 
-  it("custom albums and carousels: team-scoped, at most 10 slides, computed albums refuse manual members", async () => {
+  it("custom albums and carousels: team-scoped, at most 20 slides, computed albums refuse manual members", async () => {
     const f = await fixture();
     const other = await fixture();
-    const photos = await Promise.all(Array.from({ length: 11 }, (_, i) => f.photo(aiResult("food", i))));
+    const photos = await Promise.all(Array.from({ length: 21 }, (_, i) => f.photo(aiResult("food", i / 2))));
     const foreign = await other.photo(aiResult("food", 5));
     const ids = photos.map((p) => p.id);
     expect(await errorCode(createAlbum(f.team.id, { name: "x", kind: "CAROUSEL", photoIds: ids, suggestOrder: false }))).toBe("bad_request");
     const car = await createAlbum(f.team.id, { name: "Carousel", kind: "CAROUSEL", setId: f.set.id, photoIds: ids, suggestOrder: true });
     const view = await getAlbum(f.team.id, car.id);
-    expect(view.photos).toHaveLength(10);
-    expect(view.photos[0]!.id).toBe(photos[10]!.id); // best score is the cover
-    expect(view.coverPhotoId).toBe(photos[10]!.id);
+    expect(view.photos).toHaveLength(20);
+    expect(view.photos[0]!.id).toBe(photos[20]!.id); // best score is the cover
+    expect(view.coverPhotoId).toBe(photos[20]!.id);
     expect(await errorCode(addPhotosToAlbum(f.team.id, car.id, [photos[0]!.id]))).toBe("bad_request");
     expect(await errorCode(createAlbum(f.team.id, { name: "y", kind: "CUSTOM", photoIds: [foreign.id], suggestOrder: false }))).toBe("not_found");
     expect(await errorCode(getAlbum(other.team.id, car.id))).toBe("not_found");

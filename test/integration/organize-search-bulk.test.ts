@@ -149,6 +149,17 @@ describe("bulk actions", () => {
   });
 });
 
+describe("Instagram's 5 hashtags", () => {
+  it("an edit with more is refused with the count to remove; the photo keeps its hashtags", async () => {
+    const f = await team();
+    const set = await f.newSet("Day");
+    const p = await f.photo(set.id, "a.jpg", ai("food", 5, { description: "d", tags: [], caption: "c" }));
+    await expect(updatePhotoEdits(f.team.id, p.id, { hashtags: "#a #b #c #d #e #f" })).rejects.toThrow(/at most 5 hashtags per post; remove 1/);
+    await updatePhotoEdits(f.team.id, p.id, { hashtags: "#a #b #c #d #e" });
+    expect((await db().photo.findUniqueOrThrow({ where: { id: p.id } })).userHashtags).toEqual(["#a", "#b", "#c", "#d", "#e"]);
+  });
+});
+
 describe("search on embedded PGlite", () => {
   it("the migrations' trigger and index work there, and the search's query finds by stem", async () => {
     const lite = new PGlite();

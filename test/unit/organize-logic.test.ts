@@ -30,6 +30,10 @@ describe("effectiveText", () => {
     const e = effectiveText(noEdits, ai);
     expect(e).toMatchObject({ aiAnalysed: true, caption: "Golden hour", category: "landscape", altText: "Waves under an orange sky" });
     expect(e.hashtags).toEqual(["#sunset", "#beach"]);
+    // Instagram's 5 per post: an older answer's (or edit's) longer list is cut for every post prepared from it.
+    const many = Array.from({ length: 30 }, (_, i) => `#tag${i}`);
+    expect(effectiveText({ userCaption: null, userHashtags: [], userCategory: null }, { ...ai, hashtags: many }).hashtags).toEqual(many.slice(0, 5));
+    expect(effectiveText({ userCaption: null, userHashtags: many, userCategory: null }, ai).hashtags).toHaveLength(5);
     expect(e.edited).toEqual({ caption: false, hashtags: false, category: false });
   });
   it("a person's edit wins over the model's answer", () => {
@@ -114,14 +118,14 @@ describe("the keeper rule", () => {
 });
 
 describe("suggestCarousel", () => {
-  it("puts the best photo first, then the rest as taken, at most 10", () => {
+  it("puts the best photo first, then the rest as taken, at most 20 (Instagram's carousel since 2025)", () => {
     const t = (h: number) => new Date(Date.UTC(2026, 0, 1, h));
-    const photos = Array.from({ length: 12 }, (_, i) => ({ id: `p${i}`, instagramScore: i, qualityScore: null, takenAt: t(12 - i) }));
+    const photos = Array.from({ length: 22 }, (_, i) => ({ id: `p${i}`, instagramScore: i, qualityScore: null, takenAt: t(22 - i) }));
     const order = suggestCarousel(photos);
-    expect(order).toHaveLength(10);
-    expect(order[0]).toBe("p11");
-    // the next nine best (p2..p10), ordered by takenAt ascending = score descending here
-    expect(order.slice(1)).toEqual(["p10", "p9", "p8", "p7", "p6", "p5", "p4", "p3", "p2"]);
+    expect(order).toHaveLength(20);
+    expect(order[0]).toBe("p21");
+    // the next nineteen best (p2..p20), ordered by takenAt ascending = score descending here
+    expect(order.slice(1)).toEqual(Array.from({ length: 19 }, (_, i) => `p${20 - i}`));
   });
   it("puts undated photos after dated ones", () => {
     const order = suggestCarousel([
