@@ -97,10 +97,14 @@ function variants(kind: ImperfectionKind, entry: Entry, schema: unknown, rng: ()
         return true;
       });
     case "longText":
+      // Alt text up to what the schema allows (the prompt asks for ~125 characters); the
+      // others twice as long, within the schema: a caption written to its 2,200-character
+      // limit would only measure the answer budget, not the repair.
       return ["altText", "description", "caption"].map((name) => (e: Entry) => {
         const text = e[name];
         if (typeof text !== "string") return false;
-        const want = (item(name)?.maxLength as number | undefined) ?? text.length * 3;
+        const max = (item(name)?.maxLength as number | undefined) ?? Infinity;
+        const want = Math.min(max, name === "altText" ? 400 : text.length * 2);
         if (want <= text.length) return false;
         e[name] = lengthen(text, want);
         return true;
