@@ -8,6 +8,7 @@ import { CATEGORIES, LIMITS, type StoredAnalysis } from "@/lib/llama/types";
 import { hasThumbnail } from "@/lib/sets";
 import { parseStoredAnalysis } from "./analysis";
 import { effectiveText, normalizeHashtags, type EffectiveText } from "./effective";
+import { FACE_SCAN_SELECT, photoFaces, type PhotoFaces } from "./faces";
 import { SEARCH_MAX, searchPhotoIds } from "./search";
 
 const optionalNumber = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.coerce.number().min(0).max(10).optional());
@@ -272,6 +273,9 @@ export interface PhotoDetail {
   albums: { id: string; name: string; kind: string }[];
   duplicates: { id: string; originalName: string; instagramScore: number | null; isKeeper: boolean }[];
   keeperChosen: boolean;
+  /** The face stage's findings; null until scanned (facesError: why a scan failed). */
+  faces: PhotoFaces | null;
+  facesError: string | null;
 }
 
 export async function getPhotoDetail(teamId: string, photoId: string): Promise<PhotoDetail> {
@@ -280,6 +284,7 @@ export async function getPhotoDetail(teamId: string, photoId: string): Promise<P
     include: {
       analysis: { select: { result: true, provider: true, model: true, promptVersion: true, createdAt: true } },
       albumPhotos: { select: { album: { select: { id: true, name: true, kind: true } } } },
+      faceScan: { select: FACE_SCAN_SELECT },
       duplicateGroup: {
         select: {
           keeperPhotoId: true,
@@ -337,6 +342,8 @@ export async function getPhotoDetail(teamId: string, photoId: string): Promise<P
       isKeeper: d.id === p.duplicateGroup?.keeperPhotoId,
     })),
     keeperChosen: p.duplicateGroup?.keeperChosen ?? false,
+    faces: photoFaces(p.faceScan),
+    facesError: p.faceScan?.error ?? null,
   };
 }
 

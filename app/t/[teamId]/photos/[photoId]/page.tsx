@@ -6,7 +6,9 @@ import { notFound } from "next/navigation";
 import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { CATEGORIES, INSTAGRAM_RATIOS } from "@/lib/llama/types";
-import { getPhotoDetail, relativeCrop } from "@/lib/organize";
+import { getPhotoDetail } from "@/lib/organize";
+import { faceAwareCrop, toRelative } from "@/lib/organize/face-crops";
+import { peopleText } from "@/lib/organize/faces";
 import { atLeast, pageTeamAccess } from "@/lib/teams";
 import { CopyButton } from "./copy-button";
 import { AddToAlbum, EditForm, ReanalyseButton } from "./photo-actions";
@@ -27,7 +29,17 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
   const albums = canEdit
     ? await db().album.findMany({ where: { teamId, kind: { in: ["CUSTOM", "CAROUSEL"] } }, select: { id: true, name: true, kind: true }, orderBy: { name: "asc" } })
     : [];
-  const crops = a && p.width && p.height ? INSTAGRAM_RATIOS.map((r) => ({ ratio: r, box: relativeCrop(a.crops[r], r, p.width!, p.height!) })) : [];
+  // Every suggested crop is checked against the faces found (and moved to keep them in).
+  const faceBoxes = d.faces?.faces.map((f) => f.box) ?? [];
+  const crops =
+    a && p.width && p.height
+      ? INSTAGRAM_RATIOS.map((r) => {
+          const c = faceAwareCrop(a.crops[r], r, p.width!, p.height!, faceBoxes);
+          return { ratio: r, box: toRelative(c.rect, p.width!, p.height!), moved: c.moved, facesCut: c.facesCut };
+        })
+      : [];
+  const moved = crops.filter((c) => c.moved);
+  const cut = crops.filter((c) => c.facesCut > 0);
   const hashtagText = e.hashtags.join(" ");
 
   return (
@@ -73,6 +85,16 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
           {crops.length > 0 && (
             <figcaption className="text-xs text-neutral-500">Suggested crops: 4:5 portrait, 1:1 square, 1.91:1 landscape.</figcaption>
           )}
+          {moved.length > 0 && (
+            <p className="text-xs text-sky-800" data-testid="crops-moved">
+              Moved to keep the faces in: {moved.map((c) => c.ratio).join(", ")} (the suggested {moved.length === 1 ? "crop" : "crops"} cut a face).
+            </p>
+          )}
+          {cut.map((c) => (
+            <p key={c.ratio} className="text-xs text-amber-800" data-testid="crops-cut">
+              {c.ratio} cannot hold all {d.faces?.count} faces: {c.facesCut} left out.
+            </p>
+          ))}
         </figure>
 
         <div className="space-y-4">
@@ -129,6 +151,13 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
           <section className="card text-sm">
             <h2 className="mb-1 font-semibold">Photo</h2>
             <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-0.5">
+              <dt className="text-neutral-500">People</dt>
+              <dd data-testid="faces">
+                {d.faces ? peopleText(d.faces.count) : d.facesError ? "—" : p.unreadable ? "—" : "not looked for yet"}
+                {d.faces && d.faces.problems.length > 0 && (
+                  <span className="ml-1 text-amber-800" data-testid="face-problems">({d.faces.problems.map((x) => x.text).join("; ")})</span>
+                )}
+              </dd>
               <dt className="text-neutral-500">Size</dt>
               <dd>{p.width && p.height ? `${p.width} × ${p.height}` : "—"} · {(p.sizeBytes / 1024 / 1024).toFixed(1)} MB</dd>
               <dt className="text-neutral-500">Taken</dt>
