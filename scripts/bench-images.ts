@@ -5,7 +5,8 @@
 // their ratio and peak RSS, and the ceiling any pipeline that makes the
 // required WebP thumbnail can reach here (bare + thumbnail, nothing else).
 // Test images are generated once into a cache folder, in a child process,
-// outside the timing and outside this process's RSS.
+// outside the timing and outside this process's RSS. Then the face stage
+// (scripts/bench-faces.ts; --faces 0 skips it).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, renameSync } from "node:fs";
 import { readFile } from "node:fs/promises";
@@ -20,12 +21,14 @@ import { PHASH_SIZE, phashFromGrey } from "@/lib/images/phash";
 import { THUMB_SIDE } from "@/lib/images/process";
 import { configureSharp } from "@/lib/images/sharp";
 import { getEnv } from "@/lib/env";
+import { benchFaces } from "./bench-faces";
 
 const { values } = parseArgs({
   options: {
     n: { type: "string", default: "200" },
     mp: { type: "string", default: "12" },
     parallel: { type: "string" },
+    faces: { type: "string", default: "60" },
     generate: { type: "string" }, // internal: child process generating into this folder
   },
 });
@@ -175,6 +178,13 @@ async function main(): Promise<void> {
   );
   await stages(files.slice(0, 20), side);
   console.log(`process max RSS ${maxRssMb.toFixed(0)} MB (bar < 400); load average now ${os.loadavg()[0]!.toFixed(1)} on ${os.availableParallelism()} cores`);
+  if (Number(values.faces) > 0) {
+    await benchFaces(Number(values.faces), async () => {
+      const start = performance.now();
+      await pool(files, parallel, full);
+      return n / ((performance.now() - start) / 1000);
+    });
+  }
 }
 
 /**
