@@ -9,6 +9,7 @@ import pg from "pg";
 import { getEnv } from "@/lib/env";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 import { migrate, type SqlRunner } from "./migrate";
+import { lockEmbeddedDb } from "./embedded-lock";
 import { openPglite } from "./pglite";
 
 export { Prisma } from "@/lib/generated/prisma/client";
@@ -50,6 +51,7 @@ function createState(): DbState {
   }
   const dir = path.join(env.dataDir, "pglite");
   mkdirSync(dir, { recursive: true });
+  const unlock = lockEmbeddedDb(dir);
   const lite = openPglite(dir);
   const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
   return {
@@ -67,6 +69,7 @@ function createState(): DbState {
     close: async () => {
       await prisma.$disconnect();
       await lite.close();
+      unlock();
     },
   };
 }
