@@ -6,6 +6,7 @@ import type { ZodType } from "zod";
 import { ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError, badRequest, toErrorBody } from "@/lib/errors";
+import { readBodyLimited } from "@/lib/request-body";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -30,7 +31,9 @@ export function assertSameOrigin(req: Request): void {
 
 export function errorResponse(err: unknown): NextResponse {
   const { status, body } = toErrorBody(err);
-  return NextResponse.json(body, { status });
+  // A 413 leaves the rest of the body unread: closing the connection after
+  // the answer is what stops the client's bytes from being taken in at all.
+  return NextResponse.json(body, { status, headers: status === 413 ? { connection: "close" } : undefined });
 }
 
 type Params = Record<string, string>;
@@ -53,10 +56,7 @@ export function route<P extends Params = Params>(
 
 /** Reads and validates a JSON body; oversized or malformed bodies are a 4xx with a reason. */
 export async function readJson<T>(req: Request, schema: ZodType<T>): Promise<T> {
-  const length = Number(req.headers.get("content-length") ?? "0");
-  if (length > MAX_JSON_BYTES) throw new AppError("payload_too_large", "The request body is larger than 1 MB.");
-  const text = await req.text();
-  if (text.length > MAX_JSON_BYTES) throw new AppError("payload_too_large", "The request body is larger than 1 MB.");
+  const text = new TextDecoder().decode(await readBodyLimited(req, MAX_JSON_BYTES));
   let data: unknown;
   try {
     data = text ? JSON.parse(text) : {};

@@ -12,6 +12,11 @@ export type UploadResult =
   | { name: string; ok: false; status: number; code: ErrorCode; message: string };
 
 const MAX_FILES_PER_REQUEST = 500;
+// The uploader sends only file parts. Text fields are ignored, but busboy
+// holds each in memory up to fieldSize (1 MB by default, 50 of them allowed
+// before): a few small ones are tolerated, anything more is refused.
+const MAX_FIELDS = 10;
+const MAX_FIELD_BYTES = 1024;
 
 export async function receiveUpload(req: Request, target: { teamId: string; setId: string }): Promise<UploadResult[]> {
   const contentType = req.headers.get("content-type") ?? "";
@@ -26,7 +31,15 @@ export async function receiveUpload(req: Request, target: { teamId: string; setI
     // sees that the file was larger than allowed.
     parser = busboy({
       headers: { "content-type": contentType },
-      limits: { fileSize: maxBytes + 1, files: MAX_FILES_PER_REQUEST, fields: 50, parts: MAX_FILES_PER_REQUEST + 50 },
+      limits: {
+        fileSize: maxBytes + 1,
+        files: MAX_FILES_PER_REQUEST,
+        fields: MAX_FIELDS,
+        fieldSize: MAX_FIELD_BYTES,
+        fieldNameSize: 200,
+        parts: MAX_FILES_PER_REQUEST + MAX_FIELDS,
+        headerPairs: 20,
+      },
       defParamCharset: "utf8",
     });
   } catch {
@@ -56,7 +69,14 @@ export async function receiveUpload(req: Request, target: { teamId: string; setI
         ),
       );
     });
+    parser.on("field", (name, _value, info) => {
+      if (info.nameTruncated || info.valueTruncated) {
+        reject(new AppError("payload_too_large", `Form field "${name.slice(0, 50)}" is too long: the upload takes files, and text fields of at most ${MAX_FIELD_BYTES} bytes.`));
+      }
+    });
     parser.on("filesLimit", () => reject(new AppError("payload_too_large", `At most ${MAX_FILES_PER_REQUEST} files per request.`)));
+    parser.on("fieldsLimit", () => reject(new AppError("payload_too_large", `At most ${MAX_FIELDS} text fields per request.`)));
+    parser.on("partsLimit", () => reject(new AppError("payload_too_large", `At most ${MAX_FILES_PER_REQUEST + MAX_FIELDS} parts per request.`)));
     parser.on("error", (err: Error) => reject(new AppError("bad_request", `The upload was cut off or malformed (${err.message}).`)));
     parser.on("close", () => resolve());
   });
