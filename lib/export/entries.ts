@@ -1,6 +1,7 @@
 // The files of an export, produced one at a time (an async generator) so a
 // writer - the ZIP stream or a folder on disk - holds one photo in memory at a
 // time, whatever the size of the set.
+import { createHash } from "node:crypto";
 import { stringify } from "csv-stringify/sync";
 import { renderInstagramJpeg } from "./instagram-jpeg";
 import type { ExportFolder, ExportPhoto, ExportPlan } from "./plan";
@@ -23,9 +24,24 @@ function photoXmp(p: ExportPhoto): string {
 export interface ExportEntry {
   /** Path inside the export, with "/" separators. */
   path: string;
+  /** Empty for a photo the writer said it already holds (see `reuse`). */
   data: Buffer | string;
   /** Already compressed (JPEG): store without deflating again. */
   compressed?: boolean;
+  /** For a photo's JPEG: what its bytes are made from (see jpegKey); equal keys give the same file. */
+  key?: string;
+  /** The writer already holds this file with this key: nothing was rendered. */
+  reused?: boolean;
+}
+
+/** Bump when renderInstagramJpeg's output changes for the same inputs, so folders re-render. */
+const RENDER_VERSION = 1;
+
+/** Everything a photo's exported JPEG depends on, hashed: the original, the crop, ratio, width and the embedded XMP. */
+export function jpegKey(plan: ExportPlan, p: ExportPhoto): string {
+  return createHash("sha256")
+    .update(JSON.stringify([RENDER_VERSION, p.contentHash, p.crop, plan.ratio, plan.width ?? null, photoXmp(p)]))
+    .digest("hex");
 }
 
 export type LoadOriginal = (contentHash: string) => Promise<Buffer>;
@@ -45,7 +61,13 @@ const CSV_COLUMNS = [
   "analysed_by_ai",
 ] as const;
 
-export function captionsCsv(folder: ExportFolder): string {
+/** A share link's CSV: the share page's fields, and the original name only when the link includes names. */
+const SHARED_CSV_COLUMNS = ["file", "album", "original_name", "caption", "hashtags", "alt_text"] as const;
+
+export function captionsCsv(folder: ExportFolder, shared = false): string {
+  const columns: readonly string[] = shared
+    ? SHARED_CSV_COLUMNS.filter((c) => c !== "original_name" || folder.photos.some((p) => p.originalName !== null))
+    : CSV_COLUMNS;
   return stringify(
     folder.photos.map((p) => ({
       file: `${p.file}.jpg`,
@@ -65,11 +87,21 @@ export function captionsCsv(folder: ExportFolder): string {
     // apostrophe, so a caption like =HYPERLINK(...) opens as text, not as a
     // formula, in Excel, LibreOffice, Numbers or Sheets (OWASP "CSV injection").
     // Captions come from the model and from any member, and reach public share ZIPs.
-    { header: true, columns: [...CSV_COLUMNS], bom: true, escape_formulas: true },
+    { header: true, columns: [...columns], bom: true, escape_formulas: true },
   );
 }
 
-export function captionsJson(folder: ExportFolder): string {
+export function captionsJson(folder: ExportFolder, shared = false): string {
+  if (shared) {
+    const photos = folder.photos.map((p) => ({
+      file: `${p.file}.jpg`,
+      ...(p.originalName !== null ? { originalName: p.originalName } : {}),
+      caption: p.caption,
+      hashtags: p.hashtags,
+      altText: p.altText,
+    }));
+    return `${JSON.stringify({ album: folder.name, photos }, null, 2)}\n`;
+  }
   const photos = folder.photos.map((p) => ({
     file: `${p.file}.jpg`,
     originalName: p.originalName,
@@ -88,7 +120,7 @@ export function captionsJson(folder: ExportFolder): string {
   return `${JSON.stringify({ album: folder.name, kind: folder.kind, photos }, null, 2)}\n`;
 }
 
-type Rendered = { jpeg: Buffer } | { error: Error };
+type Rendered = { jpeg: Buffer } | { error: Error } | { reused: true };
 
 /**
  * The photos' JPEGs in export order, with up to `ahead` renders in flight: with
@@ -96,9 +128,17 @@ type Rendered = { jpeg: Buffer } | { error: Error };
  * that is otherwise idle (a folder on disk) use every core, holding at most
  * `ahead` rendered photos at a time.
  */
-async function* renderedInOrder(plan: ExportPlan, loadOriginal: LoadOriginal, ahead: number): AsyncGenerator<Rendered> {
-  const photos = plan.folders.flatMap((f) => f.photos);
-  const render = async (p: ExportPhoto): Promise<Rendered> => {
+async function* renderedInOrder(
+  plan: ExportPlan,
+  loadOriginal: LoadOriginal,
+  ahead: number,
+  reused: (folder: ExportFolder, p: ExportPhoto) => boolean,
+): AsyncGenerator<Rendered> {
+  const photos = plan.folders.flatMap((f) => f.photos.map((p) => ({ f, p })));
+  const render = async ({ f, p }: { f: ExportFolder; p: ExportPhoto }): Promise<Rendered> => {
+    if (reused(f, p)) return { reused: true };
+    // Never opened: the pipeline has not read this file safely (issue 13, finding 2).
+    if (p.notPrepared) return { error: new Error(p.notPrepared) };
     try {
       const original = await loadOriginal(p.contentHash);
       return { jpeg: await renderInstagramJpeg(original, p.crop, plan.ratio, undefined, { width: plan.width, xmp: photoXmp(p) }) };
@@ -117,24 +157,35 @@ async function* renderedInOrder(plan: ExportPlan, loadOriginal: LoadOriginal, ah
 export async function* exportEntries(
   plan: ExportPlan,
   loadOriginal: LoadOriginal,
-  opts: { renderAhead?: number } = {},
+  opts: {
+    renderAhead?: number;
+    /**
+     * A writer that keeps files between exports (a folder) answers true when
+     * it already holds `path` made from `key`: the photo is not rendered again
+     * and its entry comes with empty data and `reused`.
+     */
+    reuse?: (path: string, key: string) => boolean;
+  } = {},
 ): AsyncGenerator<ExportEntry> {
   const problems: string[] = [];
-  const rendered = renderedInOrder(plan, loadOriginal, opts.renderAhead ?? 1);
+  const jpegPath = (f: ExportFolder, p: ExportPhoto) => `${f.name}/${p.file}.jpg`;
+  const reuse = opts.reuse;
+  const rendered = renderedInOrder(plan, loadOriginal, opts.renderAhead ?? 1, (f, p) => Boolean(reuse?.(jpegPath(f, p), jpegKey(plan, p))));
   try {
     for (const folder of plan.folders) {
       for (const p of folder.photos) {
         const r = (await rendered.next()).value as Rendered;
         if ("error" in r) {
           // One unreadable original must not cost the person the whole export.
-          problems.push(`${folder.name}/${p.file}.jpg (${p.originalName}): ${r.error.message}`);
+          problems.push(`${folder.name}/${p.file}.jpg${p.originalName !== null ? ` (${p.originalName})` : ""}: ${r.error.message}`);
           continue;
         }
-        yield { path: `${folder.name}/${p.file}.jpg`, data: r.jpeg, compressed: true };
+        if ("reused" in r) yield { path: jpegPath(folder, p), data: Buffer.alloc(0), compressed: true, key: jpegKey(plan, p), reused: true };
+        else yield { path: jpegPath(folder, p), data: r.jpeg, compressed: true, key: reuse ? jpegKey(plan, p) : undefined };
         yield { path: `${folder.name}/${p.file}.xmp`, data: photoXmp(p) };
       }
-      yield { path: `${folder.name}/captions.csv`, data: captionsCsv(folder) };
-      yield { path: `${folder.name}/captions.json`, data: captionsJson(folder) };
+      yield { path: `${folder.name}/captions.csv`, data: captionsCsv(folder, plan.shared) };
+      yield { path: `${folder.name}/captions.json`, data: captionsJson(folder, plan.shared) };
     }
   } finally {
     // Stopped early (an aborted download): no more renders are started.

@@ -19,9 +19,16 @@ export const SELECTION_NAME = "Selection";
 export interface ExportPhoto {
   photoId: string;
   contentHash: string;
-  originalName: string;
-  /** File name without extension, unique inside its folder, e.g. "003-beach". */
+  /** null in a share link's export whose owner did not choose to include file names. */
+  originalName: string | null;
+  /** File name without extension, unique inside its folder, e.g. "003-beach" (a share without names: "003"). */
   file: string;
+  /**
+   * Why the photo is left out without its original ever being opened: the image
+   * pipeline has not prepared it (still waiting, or refused the file - a
+   * decompression bomb, a truncated file). Exports decode only prepared photos.
+   */
+  notPrepared?: string | null;
   crop: CropBox | null;
   aiAnalysed: boolean;
   caption: string | null;
@@ -46,6 +53,8 @@ export interface ExportFolder {
 export interface ExportPlan {
   /** A name for the ZIP file (the set's or album's name). */
   title: string;
+  /** A share link's export: only what the share page shows (see shareView). */
+  shared?: boolean;
   ratio: ExportRatio;
   /** Width of the JPEGs: 1080 (default) or 1440. */
   width: ExportWidth;
@@ -86,21 +95,41 @@ export const exportPhotoSelect = {
   qualityScore: true,
   rating: true,
   flag: true,
+  width: true,
+  state: true,
+  stateReason: true,
   analysis: { select: { result: true } },
 } satisfies Prisma.PhotoSelect;
 
+/** What a share link's visitor may take away: what the share page shows, file names only when the owner chose so. */
+export interface ShareAudience {
+  includeNames: boolean;
+}
+
+function notPrepared(p: { width: number | null; state: string; stateReason: string | null }): string | null {
+  if (p.width !== null) return null;
+  if (p.state === "FAILED") return `the image pipeline refused it (${p.stateReason ?? "unreadable"}); it is not exported`;
+  return "the image pipeline has not prepared it yet; export again later";
+}
+
 /** One folder's photos, in the given order, with numbered file names unique in the folder. */
-export function toExportPhotos(rows: Prisma.PhotoGetPayload<{ select: typeof exportPhotoSelect }>[], ratio: ExportRatio): ExportPhoto[] {
+export function toExportPhotos(
+  rows: Prisma.PhotoGetPayload<{ select: typeof exportPhotoSelect }>[],
+  ratio: ExportRatio,
+  share?: ShareAudience,
+): ExportPhoto[] {
   const usedFiles = new Set<string>();
   return rows.map((p, i) => {
     const analysis = p.analysis ? parseStoredAnalysis(p.analysis.result) : null;
     const eff = effectiveText(p, analysis);
     const base = safeName(p.originalName.replace(/\.[^.]*$/, ""), "photo");
-    return {
+    const number = String(i + 1).padStart(3, "0");
+    const photo: ExportPhoto = {
       photoId: p.id,
       contentHash: p.contentHash,
       originalName: p.originalName,
-      file: uniqueName(`${String(i + 1).padStart(3, "0")}-${base}`, usedFiles),
+      file: uniqueName(share && !share.includeNames ? number : `${number}-${base}`, usedFiles),
+      notPrepared: notPrepared(p),
       crop: analysis?.crops[modelRatioFor(ratio)] ?? null,
       aiAnalysed: eff.aiAnalysed,
       caption: eff.caption,
@@ -114,7 +143,29 @@ export function toExportPhotos(rows: Prisma.PhotoGetPayload<{ select: typeof exp
       rating: p.rating,
       flag: p.flag,
     };
+    return share ? shareView(photo, share) : photo;
   });
+}
+
+/**
+ * A share link's export holds only what the share page shows - the photo,
+ * caption, hashtags and alt text - and the file name only when the link's
+ * owner chose to include names: the model's description, tags, category,
+ * scores and a person's ratings stay in the team (issue 13, finding 6).
+ */
+function shareView(p: ExportPhoto, share: ShareAudience): ExportPhoto {
+  return {
+    ...p,
+    originalName: share.includeNames ? p.originalName : null,
+    aiAnalysed: false,
+    description: null,
+    tags: [],
+    category: null,
+    instagramScore: null,
+    qualityScore: null,
+    rating: null,
+    flag: null,
+  };
 }
 
 export interface PlanOptions {
@@ -125,6 +176,8 @@ export interface PlanOptions {
    */
   refresh?: boolean;
   width?: ExportWidth;
+  /** A share link's download: implies no refresh; see shareView. */
+  share?: ShareAudience;
 }
 
 export async function loadExportPlan(
@@ -139,10 +192,10 @@ export async function loadExportPlan(
     const rows = await db().photo.findMany({ where: { id: { in: unique }, teamId }, select: exportPhotoSelect });
     if (rows.length !== unique.length) throw notFound("Photo not found");
     const byId = new Map(rows.map((r) => [r.id, r]));
-    const photos = toExportPhotos(unique.map((id) => byId.get(id)!), ratio);
-    return { title: SELECTION_NAME, ratio, width, folders: [{ name: SELECTION_NAME, kind: "CUSTOM", photos }] };
+    const photos = toExportPhotos(unique.map((id) => byId.get(id)!), ratio, opts.share);
+    return { title: SELECTION_NAME, shared: !!opts.share, ratio, width, folders: [{ name: SELECTION_NAME, kind: "CUSTOM", photos }] };
   }
-  const refresh = opts.refresh !== false;
+  const refresh = opts.refresh !== false && !opts.share;
   let title: string;
   let albumIds: { id: string; name: string; kind: AlbumKind }[];
   if ("setId" in target) {
@@ -174,8 +227,9 @@ export async function loadExportPlan(
     const photos = toExportPhotos(
       rows.map((r) => r.photo),
       ratio,
+      opts.share,
     );
     folders.push({ name: uniqueName(safeName(album.name, "album"), usedFolders), kind: album.kind, photos });
   }
-  return { title, ratio, width, folders };
+  return { title, shared: !!opts.share, ratio, width, folders };
 }

@@ -7,7 +7,8 @@
 // written by hand: the format is a fixed, tiny template.
 
 export interface SidecarFields {
-  title: string;
+  /** The original file name; null leaves dc:title out (a share export without names). */
+  title: string | null;
   description: string | null;
   category: string | null;
   tags: string[];

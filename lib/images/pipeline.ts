@@ -10,7 +10,9 @@ import os from "node:os";
 import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { dropFromAlbums } from "@/lib/organize";
 import { storage } from "@/lib/storage";
+import { reclaimContent } from "@/lib/storage/reclaim";
 import { groupNearDuplicates } from "./duplicates";
 import { ImageError } from "./errors";
 import { processImage } from "./process";
@@ -36,7 +38,7 @@ interface Claimed {
  * PROCESSING, a failed one is FAILED at the last attempt): its workers died on
  * it, so it is FAILED here, in the same statement, instead of being handed out again.
  */
-async function claimOne(owner: string, setId: string | undefined, leaseMs: number): Promise<Claimed | "crashed" | null> {
+async function claimOne(owner: string, setId: string | undefined, leaseMs: number): Promise<Claimed | { crashed: string } | null> {
   const rows = await db().$queryRaw<(Claimed & { state: string })[]>`
     WITH next AS (
       SELECT id, attempts >= ${MAX_ATTEMPTS} AS "givenUp" FROM "Photo"
@@ -59,7 +61,7 @@ async function claimOne(owner: string, setId: string | undefined, leaseMs: numbe
   if (!row) return null;
   if (row.state === "FAILED") {
     console.error(`[images] photo ${row.id}: ${row.attempts} claims never finished; marked FAILED`);
-    return "crashed";
+    return { crashed: row.id };
   }
   return { id: row.id, contentHash: row.contentHash, attempts: row.attempts };
 }
@@ -129,10 +131,11 @@ async function processOne(photo: Claimed, owner: string, leaseMs: number): Promi
     if (err instanceof ImageError || photo.attempts >= MAX_ATTEMPTS) {
       const reason = err instanceof ImageError ? err.message : `Processing failed ${photo.attempts} times: ${String(err)}`;
       // An ImageError is about the file's content: the same bytes fail again, so "Retry failed" leaves it.
-      await db().photo.updateMany({
+      const failed = await db().photo.updateMany({
         where: mine,
         data: { state: "FAILED", stateReason: reason, unreadable: err instanceof ImageError, leaseOwner: null, leaseExpiresAt: null },
       });
+      if (failed.count === 1) await afterRefusal(photo, err instanceof ImageError);
       return true;
     }
     // A passing fault (database, disk): keep the lease but let it expire soon, so another try comes later.
@@ -145,11 +148,26 @@ async function processOne(photo: Claimed, owner: string, leaseMs: number): Promi
   }
 }
 
+/**
+ * A photo the pipeline gave up on leaves every album it was put in while it
+ * waited (albums are shared and exported; issue 13, finding 2). One refused for
+ * its content also gives its original back: the same bytes would fail again,
+ * so nothing will read them (lib/storage/reclaim.ts keeps them while another
+ * photo needs them).
+ */
+async function afterRefusal(photo: { id: string; contentHash?: string }, forContent: boolean): Promise<void> {
+  await dropFromAlbums([photo.id]);
+  if (forContent && photo.contentHash) await reclaimContent([photo.contentHash]);
+}
+
 /** Claims and handles one photo: "idle" when none is waiting, "finished" when it is QUEUED or FAILED, else "retry". */
 async function step(owner: string, setId: string | undefined, leaseMs: number): Promise<"idle" | "finished" | "retry"> {
   const photo = await claimOne(owner, setId, leaseMs);
   if (!photo) return "idle";
-  if (photo === "crashed") return "finished";
+  if ("crashed" in photo) {
+    await afterRefusal({ id: photo.crashed }, false);
+    return "finished";
+  }
   return (await processOne(photo, owner, leaseMs)) ? "finished" : "retry";
 }
 

@@ -156,10 +156,42 @@ async function assertTeamPhotos(teamId: string, photoIds: string[]) {
   const unique = [...new Set(photoIds)];
   const photos = await db().photo.findMany({
     where: { id: { in: unique }, teamId },
-    select: { id: true, instagramScore: true, qualityScore: true, takenAt: true },
+    select: { id: true, instagramScore: true, qualityScore: true, takenAt: true, originalName: true, state: true, width: true, stateReason: true },
   });
   if (photos.length !== unique.length) throw notFound("Photo not found");
+  // A file the image pipeline refused (a decompression bomb, a truncated or
+  // corrupt file) never enters an album: albums are shared and exported, and
+  // an export would have to decode it (issue 13, finding 2).
+  const refused = photos.find(isRefused);
+  if (refused) {
+    throw conflict(
+      `"${refused.originalName}" could not be read (${refused.stateReason ?? "the image pipeline refused it"}), so it cannot be put in an album.`,
+    );
+  }
   return { unique, photos };
+}
+
+/** Refused by the image pipeline: it gave up on the photo before preparing it (no width). */
+function isRefused(p: { state: string; width: number | null }): boolean {
+  return p.state === "FAILED" && p.width === null;
+}
+
+/**
+ * Takes photos out of every album they are in - the image pipeline refused
+ * them - and gives an album whose cover left its first remaining photo.
+ */
+export async function dropFromAlbums(photoIds: string[]): Promise<void> {
+  if (!photoIds.length) return;
+  await db().$transaction(async (tx) => {
+    const gone = await tx.$queryRaw<{ albumId: string }[]>`
+      DELETE FROM "AlbumPhoto" WHERE "photoId" = ANY(${photoIds}::text[]) RETURNING "albumId"`;
+    const albumIds = [...new Set(gone.map((g) => g.albumId))];
+    if (!albumIds.length) return;
+    await tx.$executeRaw`
+      UPDATE "Album" a SET "coverPhotoId" = (
+        SELECT ap."photoId" FROM "AlbumPhoto" ap WHERE ap."albumId" = a.id ORDER BY ap.position LIMIT 1), "updatedAt" = now()
+      WHERE a.id = ANY(${albumIds}::text[])`;
+  });
 }
 
 export async function createAlbum(teamId: string, input: z.infer<typeof createAlbumSchema>): Promise<{ id: string }> {

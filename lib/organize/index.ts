@@ -20,6 +20,7 @@ export {
   createAlbum,
   createAlbumSchema,
   addPhotosToAlbum,
+  dropFromAlbums,
   removePhotoFromAlbum,
   reorderAlbum,
   applySuggestedOrder,

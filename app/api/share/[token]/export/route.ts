@@ -7,6 +7,7 @@ import { resolveShare, shareCookieName, shareUnlocked } from "@/lib/share";
 export const GET = route<{ token: string }>(async (req, { token }) => {
   const share = await resolveShare(token);
   if (!share.allowDownload || !shareUnlocked(share, req.cookies.get(shareCookieName(share.id))?.value)) throw notFound();
-  // An anonymous read: the last refreshed album, never a refresh (docs/decisions/005).
-  return zipResponse(req, share.teamId, { albumId: share.albumId }, { refresh: false });
+  // Only what the share page shows, names only if the owner chose so; and, as
+  // an anonymous read, the last refreshed album, never a refresh (docs/decisions/005).
+  return zipResponse(req, share.teamId, { albumId: share.albumId }, { share: { includeNames: share.includeNames } });
 });

@@ -1,5 +1,6 @@
 "use client";
-// Share the album by link: optional password and expiry, downloads on or off.
+// Share the album by link: optional password and expiry, downloads on or off
+// (with the original file names only when asked; otherwise 001.jpg, 002.jpg, ...).
 // The link is shown once, right after it is made (only its hash is stored).
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -13,6 +14,7 @@ interface Link {
   revokedAt: string | null;
   viewCount: number;
   allowDownload: boolean;
+  includeNames: boolean;
   hasPassword: boolean;
   createdBy: string;
 }
@@ -22,6 +24,7 @@ export function SharePanel({ teamId, albumId, canEdit, links }: { teamId: string
   const [password, setPassword] = useState("");
   const [days, setDays] = useState("");
   const [allowDownload, setAllowDownload] = useState(false);
+  const [includeNames, setIncludeNames] = useState(false);
   const [created, setCreated] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const base = `/api/teams/${teamId}/albums/${albumId}/shares`;
@@ -31,7 +34,7 @@ export function SharePanel({ teamId, albumId, canEdit, links }: { teamId: string
     setError(null);
     try {
       const r = await api<{ path: string }>(base, {
-        body: { allowDownload, ...(password ? { password } : {}), ...(days ? { expiresInDays: Number(days) } : {}) },
+        body: { allowDownload, includeNames: allowDownload && includeNames, ...(password ? { password } : {}), ...(days ? { expiresInDays: Number(days) } : {}) },
       });
       // The page's own origin: what the person sees in the address bar, whatever proxies sit in front.
       setCreated(new URL(r.path, window.location.origin).toString());
@@ -64,6 +67,16 @@ export function SharePanel({ teamId, albumId, canEdit, links }: { teamId: string
             <input type="checkbox" checked={allowDownload} onChange={(e) => setAllowDownload(e.target.checked)} name="share-download" />
             Allow download
           </label>
+          <label className="flex items-center gap-2 pb-1.5" title="Otherwise the download names the photos 001.jpg, 002.jpg, ...">
+            <input
+              type="checkbox"
+              checked={allowDownload && includeNames}
+              disabled={!allowDownload}
+              onChange={(e) => setIncludeNames(e.target.checked)}
+              name="share-include-names"
+            />
+            Include file names in the download
+          </label>
           <button className="btn">Create link</button>
         </form>
       )}
@@ -94,7 +107,7 @@ export function SharePanel({ teamId, albumId, canEdit, links }: { teamId: string
                   <td className="py-1">{l.createdAt.slice(0, 16).replace("T", " ")} by {l.createdBy}</td>
                   <td>{l.expiresAt ? l.expiresAt.slice(0, 10) : "never"}</td>
                   <td>{l.hasPassword ? "yes" : "no"}</td>
-                  <td>{l.allowDownload ? "allowed" : "off"}</td>
+                  <td>{l.allowDownload ? (l.includeNames ? "allowed, with file names" : "allowed") : "off"}</td>
                   <td>{l.viewCount}</td>
                   <td className="text-right">
                     {l.revokedAt ? "revoked" : canEdit && <button className="btn-danger" onClick={() => void revoke(l.id)}>Revoke</button>}

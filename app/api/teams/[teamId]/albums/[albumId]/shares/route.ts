@@ -1,5 +1,5 @@
 // GET /api/teams/:teamId/albums/:albumId/shares - the album's share links (viewer+)
-// POST /api/teams/:teamId/albums/:albumId/shares - a new link { expiresInDays?, password?, allowDownload }; the token is shown once (member+)
+// POST /api/teams/:teamId/albums/:albumId/shares - a new link { expiresInDays?, password?, allowDownload, includeNames }; the token is shown once (member+)
 import { readJson, route } from "@/lib/http";
 import { createShareLink, createShareSchema, listShareLinks } from "@/lib/share";
 import { requireTeamRole } from "@/lib/teams";
