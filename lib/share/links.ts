@@ -35,7 +35,8 @@ export async function createShareLink(
   teamId: string,
   userId: string,
   albumId: string,
-  input: z.infer<typeof createShareSchema>,
+  // The schema's input: callers in code may leave the defaulted options out.
+  input: z.input<typeof createShareSchema>,
   now = new Date(),
 ): Promise<CreatedShare> {
   const album = await db().album.findFirst({ where: { id: albumId, teamId }, select: { id: true } });
@@ -49,8 +50,8 @@ export async function createShareLink(
       tokenHash,
       createdById: userId,
       expiresAt,
-      allowDownload: input.allowDownload,
-      includeNames: input.includeNames,
+      allowDownload: input.allowDownload ?? false,
+      includeNames: input.includeNames ?? false,
       passwordHash: input.password ? await hashPassword(input.password) : null,
     },
     select: { id: true },
