@@ -4,8 +4,9 @@ const dev = process.env.NODE_ENV !== "production";
 // The headers every answer carries. One list, in lib/server/security-headers.json,
 // because the app server also answers the progress poll itself
 // (lib/server/progress-poll.ts) and must send the same ones.
-// Next's own bootstrap uses inline scripts, so script-src keeps 'unsafe-inline';
-// everything else is locked to this origin, and no site may frame the app.
+// Pages get the same list with a per-request nonce in script-src (proxy.ts):
+// Next's bootstrap is inline scripts, which then run by nonce, never by
+// 'unsafe-inline'. Everything is locked to this origin; no site may frame the app.
 const security = require("./lib/server/security-headers.json");
 const csp = security.contentSecurityPolicy
   .map((d) => (dev && d.startsWith("script-src") ? `${d} 'unsafe-eval'` : d))
@@ -27,6 +28,10 @@ const nextConfig = {
     "exifr",
   ],
   poweredByHeader: false,
+  // The app never uses next/image, and Next's optimizer at /_next/image kept
+  // its own cached copies of what it fetched: a revoked or expired share's
+  // images stayed public there for hours (issue 13). Off, it answers 404.
+  images: { unoptimized: true },
   async headers() {
     return [
       {
