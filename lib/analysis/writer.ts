@@ -134,9 +134,11 @@ export class ResultWriter {
     }
     if (links.length > 0) {
       const rows = links.map((l) => ({ id: l.photoId, aid: l.cacheId, ...photoColumns(l.analysis) }));
+      // Local measurements name no category, but faces found on the machine do:
+      // "people" (the face stage sets the same when its scan comes second).
       const analysedRows = await client.$queryRawUnsafe<{ setId: string }[]>(
         `UPDATE "Photo" p
-            SET state = 'ANALYZED', "analysisId" = v.aid, category = v.category, "qualityScore" = v.q,
+            SET state = 'ANALYZED', "analysisId" = v.aid, category = COALESCE(v.category, CASE WHEN p."faceCount" > 0 THEN 'people' END), "qualityScore" = v.q,
                 "instagramScore" = v.i, "stateReason" = NULL, "skipReason" = NULL, "forceAnalyze" = false,
                 "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = now()
            FROM jsonb_to_recordset($1::jsonb) AS v(id text, aid text, category text, q float8, i float8)

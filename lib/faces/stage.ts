@@ -39,6 +39,12 @@ async function imageWorkWaiting(): Promise<boolean> {
 async function link(p: Pending, scan: { id: string; faceCount: number | null }): Promise<string[]> {
   const photos = await db().photo.findMany({ where: { teamId: p.teamId, contentHash: p.contentHash }, select: { setId: true } });
   await db().photo.updateMany({ where: { teamId: p.teamId, contentHash: p.contentHash }, data: { faceScanId: scan.id, faceCount: scan.faceCount } });
+  // Without a key the local provider names no category: faces make it "people"
+  // (lib/analysis/writer.ts does the same when the analysis comes second).
+  await db().$executeRaw`
+    UPDATE "Photo" p SET category = CASE WHEN p."faceCount" > 0 THEN 'people' END
+      FROM "AnalysisCache" a
+     WHERE a.id = p."analysisId" AND a.provider = 'local' AND p."teamId" = ${p.teamId} AND p."contentHash" = ${p.contentHash}`;
   return [...new Set(photos.map((x) => x.setId))];
 }
 

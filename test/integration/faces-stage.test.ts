@@ -6,6 +6,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runAnalysis } from "@/lib/analysis";
+import { resolveConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { createChildScanner, DETECTOR_VERSION, scanPendingFaces, type FaceScanner } from "@/lib/faces";
 import { ingestFile, processPendingPhotos } from "@/lib/images/pipeline";
@@ -96,5 +98,27 @@ describe("the face stage", () => {
     const now = await db().photo.findUniqueOrThrow({ where: { id }, include: { faceScan: true } });
     expect(now.faceScan).toMatchObject({ version: DETECTOR_VERSION, faceCount: 1 });
     expect(now.faceScanId).not.toBe(first.faceScanId);
+  });
+
+  it("without a key, photos with faces are in the people category, whichever comes first, analysis or faces", async () => {
+    const config = resolveConfig({ env: { AI_PROVIDER: "local" } });
+    const category = async (id: string) => (await db().photo.findUniqueOrThrow({ where: { id } })).category;
+    // Local analysis first (the usual order), faces after.
+    const a = await teamWithSet();
+    const person = await add(a.team.id, a.set.id, "astronaut-large.jpg");
+    const cup = await add(a.team.id, a.set.id, "none-chelsea.jpg");
+    await processPendingPhotos({ setId: a.set.id });
+    await runAnalysis({ setId: a.set.id, config, shared: null });
+    expect([await category(person), await category(cup)]).toEqual([null, null]);
+    await scanPendingFaces(scanner, { setId: a.set.id });
+    expect([await category(person), await category(cup)]).toEqual(["people", null]);
+    // Faces first, then the local analysis.
+    const b = await teamWithSet();
+    const group = await add(b.team.id, b.set.id, "five-gravel.jpg");
+    await processPendingPhotos({ setId: b.set.id });
+    await scanPendingFaces(scanner, { setId: b.set.id });
+    await runAnalysis({ setId: b.set.id, config, shared: null });
+    expect(await category(group)).toBe("people");
+    expect((await db().photo.findUniqueOrThrow({ where: { id: group } })).faceCount).toBe(5);
   });
 });
