@@ -16,6 +16,8 @@ const schema = z.object({
   NEXTAUTH_URL: z.string().url().optional(),
   MAX_UPLOAD_BYTES: z.coerce.number().int().positive().default(50 * 1024 * 1024),
   MAX_IMAGE_PIXELS: z.coerce.number().int().positive().default(100_000_000),
+  // Per team, the originals it may keep (lib/storage/quota.ts); unset = unlimited.
+  TEAM_STORAGE_QUOTA_BYTES: z.coerce.number().int().positive().optional(),
   ANALYSIS_MAX_SIDE: z.coerce.number().int().min(256).max(4096).default(1024),
   // Tiles of 336 px the analysis JPEG may span (Llama 4 bills 144 tokens a tile): docs/decisions/011.
   ANALYSIS_MAX_TILES: z.coerce.number().int().min(1).max(16).default(6),

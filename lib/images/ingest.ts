@@ -11,6 +11,8 @@ import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
 import { storage } from "@/lib/storage";
+import { assertRoomFor, assertTeamHasRoom, lockTeamQuota, teamQuotaBytes } from "@/lib/storage/quota";
+import { lockContent, reclaimContent } from "@/lib/storage/reclaim";
 import { MIME, SNIFF_BYTES, isAccepted, sniffImageType } from "./sniff";
 import { notifyUploaded } from "./wake";
 
@@ -37,6 +39,12 @@ export async function ingestFile(input: IngestInput): Promise<IngestResult> {
     // Still consume the bytes so a multipart parser can move on to the next file.
     if (input.stream) (input.stream as Readable).resume();
     throw notFound("Photo set not found");
+  }
+  try {
+    await assertTeamHasRoom(input.teamId, name);
+  } catch (err) {
+    if (input.stream) (input.stream as Readable).resume();
+    throw err;
   }
   const source = input.stream ?? (input.buffer ? Readable.from([input.buffer]) : undefined);
   if (!source) throw new Error("ingestFile: pass a stream or a buffer");
@@ -89,14 +97,29 @@ export async function ingestFile(input: IngestInput): Promise<IngestResult> {
       await recordOtherNames(input.setId, [{ contentHash, name }]);
       return { photoId: existing, duplicate: true };
     }
-    // Storage is content-addressed across sets: identical bytes are kept once.
-    if (await storage().has(contentHash, "original")) await tmp.discard();
-    else await tmp.commit(contentHash, "original");
+    let stored = false;
     try {
-      const photo = await db().photo.create({
-        data: { setId: input.setId, teamId: input.teamId, contentHash, originalName: name, mimeType: MIME[type], sizeBytes: size },
-        select: { id: true },
-      });
+      const photo = await db().$transaction(
+        async (tx) => {
+          // Quota first, then the content: always in this order (reclaim takes only the content's lock).
+          if (teamQuotaBytes() !== null) await lockTeamQuota(tx, input.teamId);
+          // Held until the row exists, so a deletion of the same bytes elsewhere
+          // cannot remove the file between here and the insert (lib/storage/reclaim.ts).
+          await lockContent(tx, contentHash);
+          await assertRoomFor(tx, input.teamId, contentHash, size, name);
+          // Storage is content-addressed across sets: identical bytes are kept once.
+          if (await storage().has(contentHash, "original")) await tmp.discard();
+          else {
+            await tmp.commit(contentHash, "original");
+            stored = true;
+          }
+          return tx.photo.create({
+            data: { setId: input.setId, teamId: input.teamId, contentHash, originalName: name, mimeType: MIME[type], sizeBytes: size },
+            select: { id: true },
+          });
+        },
+        { timeout: 30_000, maxWait: 30_000 },
+      );
       notifyUploaded();
       return { photoId: photo.id, duplicate: false };
     } catch (err) {
@@ -106,6 +129,8 @@ export async function ingestFile(input: IngestInput): Promise<IngestResult> {
         await recordOtherNames(input.setId, [{ contentHash, name }]);
         return { photoId: raced, duplicate: true };
       }
+      // A file stored for a row that was never written is given back (kept if another row needs it).
+      if (stored) await reclaimContent([contentHash]).catch(() => undefined);
       throw err;
     }
   } catch (err) {

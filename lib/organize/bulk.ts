@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db, type PhotoState } from "@/lib/db";
 import { badRequest, conflict, notFound } from "@/lib/errors";
 import { count } from "@/lib/count";
+import { reclaimContent } from "@/lib/storage/reclaim";
 import { chooseKeeper } from "./duplicates";
 import { refreshSetOrganization } from "./refresh";
 
@@ -33,7 +34,7 @@ async function teamPhotos(teamId: string, photoIds: string[]) {
   const unique = [...new Set(photoIds)];
   const rows = await db().photo.findMany({
     where: { id: { in: unique }, teamId },
-    select: { id: true, setId: true, state: true, width: true, duplicateGroupId: true },
+    select: { id: true, setId: true, state: true, width: true, duplicateGroupId: true, contentHash: true },
   });
   if (rows.length !== unique.length) throw notFound("Photo not found");
   return rows;
@@ -58,6 +59,8 @@ export async function bulkPhotoAction(teamId: string, a: BulkAction): Promise<Bu
       }
       // Albums, best picks and duplicate keepers follow at once, not at the next page view.
       for (const setId of new Set(photos.map((p) => p.setId))) await refreshSetOrganization(setId);
+      // The rows are gone: their files follow unless another photo (any set, any team) holds the same bytes.
+      await reclaimContent(photos.map((p) => p.contentHash));
       return { changed: r.count, message: `Removed ${count(r.count, "photo")}.` };
     }
     case "keeper": {

@@ -2,7 +2,8 @@
 // scoped by teamId as well as the id, so another team's set is simply "not found".
 import { z } from "zod";
 import { db, type PhotoState, type SetStatus } from "@/lib/db";
-import { notFound } from "@/lib/errors";
+import { conflict, notFound } from "@/lib/errors";
+import { reclaimContent } from "@/lib/storage/reclaim";
 import { recordOtherNames } from "@/lib/images/pipeline";
 
 export const setNameSchema = z.object({ name: z.string().trim().min(1, "Give the set a name.").max(120) });
@@ -178,4 +179,26 @@ export async function getPhotoOr404(teamId: string, photoId: string) {
   });
   if (!photo) throw notFound("Photo not found");
   return photo;
+}
+
+/**
+ * Deletes a set with its photos, albums and share links, then the stored files
+ * no other photo needs (lib/storage/reclaim.ts). Refused while a worker holds
+ * one of its photos: pause the set or let it finish first.
+ */
+export async function deleteSet(teamId: string, setId: string): Promise<{ photos: number; filesRemoved: number }> {
+  await getSetOr404(teamId, setId);
+  const busy = await db().photo.count({ where: { setId, state: { in: ["PROCESSING", "ANALYZING"] } } });
+  if (busy > 0) throw conflict(`${busy} photo(s) of this set are being processed right now; pause the set or wait, then delete it.`);
+  const hashes = (await db().photo.findMany({ where: { setId }, select: { contentHash: true }, distinct: ["contentHash"] })).map((p) => p.contentHash);
+  // Photos, albums, duplicate groups, runs and share links go with the set (ON DELETE CASCADE).
+  const photos = await db().photo.count({ where: { setId } });
+  await db().photoSet.delete({ where: { id: setId } });
+  // The team's custom albums may have held some of these photos: one whose cover went gets its first remaining photo.
+  await db().$executeRaw`
+    UPDATE "Album" a SET "coverPhotoId" = (
+      SELECT ap."photoId" FROM "AlbumPhoto" ap WHERE ap."albumId" = a.id ORDER BY ap.position LIMIT 1), "updatedAt" = now()
+    WHERE a."teamId" = ${teamId} AND a."coverPhotoId" IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM "Photo" p WHERE p.id = a."coverPhotoId")`;
+  return { photos, filesRemoved: await reclaimContent(hashes) };
 }

@@ -68,6 +68,7 @@ const TABLE: Record<string, Spec> = {
   "GET /api/teams/[teamId]/sets": { min: "VIEWER", ok: 200 },
   "POST /api/teams/[teamId]/sets": { min: "MEMBER", ok: 400, bad: { data: { name: 7 } } },
   "GET /api/teams/[teamId]/sets/[setId]": { min: "VIEWER", ok: 200 },
+  "DELETE /api/teams/[teamId]/sets/[setId]": { min: "MEMBER", ok: 200, fresh: async (f) => ({ setId: await freshSet(f) }) },
   "GET /api/teams/[teamId]/sets/[setId]/photos": { min: "VIEWER", ok: 200 },
   "GET /api/teams/[teamId]/sets/[setId]/duplicates": { min: "VIEWER", ok: 200 },
   "GET /api/teams/[teamId]/sets/[setId]/albums": { min: "VIEWER", ok: 200 },
@@ -208,6 +209,10 @@ let f: TeamFixture;
 async function freshAlbum(fx: TeamFixture): Promise<string> {
   const r = await fx.req("owner").post(`/api/teams/${fx.teamId}/albums`, { data: { name: "throwaway" } });
   return ((await r.json()) as { id: string }).id;
+}
+async function freshSet(fx: TeamFixture): Promise<string> {
+  const r = await fx.req("owner").post(`/api/teams/${fx.teamId}/sets`, { data: { name: "throwaway" } });
+  return ((await r.json()) as { set: { id: string } }).set.id;
 }
 async function freshShare(fx: TeamFixture): Promise<string> {
   const r = await fx.req("owner").post(`/api/teams/${fx.teamId}/albums/${fx.albumId}/shares`, { data: {} });

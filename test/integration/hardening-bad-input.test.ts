@@ -111,7 +111,8 @@ async function storageMatchesRows(teamId: string): Promise<{ orphans: string[]; 
       return [];
     }
   })();
-  const rows = await db().photo.findMany({ where: { teamId }, select: { contentHash: true, state: true } });
+  // A file refused for its content keeps its row and reason but not its bytes (lib/storage/reclaim.ts).
+  const rows = await db().photo.findMany({ where: { teamId, unreadable: false }, select: { contentHash: true, state: true } });
   const hashes = new Set(rows.map((r) => r.contentHash));
   const temp = files.filter((f) => !/^[0-9a-f]{64}\./.test(f));
   const orphans = files.filter((f) => /^[0-9a-f]{64}\./.test(f) && !hashes.has(f.slice(0, 64)));
