@@ -3,6 +3,8 @@
 // "main face not sharp"). Pure: callers load FaceScan rows with FACE_SCAN_SELECT.
 import { UNSHARP_FACE_BELOW, type FaceFact } from "@/lib/faces/measure";
 
+export { UNSHARP_FACE_BELOW };
+
 export const FACE_SCAN_SELECT = { faceCount: true, eyesClosed: true, mainFaceSharpness: true, faces: true, error: true } as const;
 
 export interface FaceScanRow {
@@ -54,12 +56,16 @@ export function peopleText(count: number): string {
 
 /**
  * A score deduction for keeper and Best picks choices: a shot with shut eyes or
- * a soft main face loses to its burst neighbour without them. In score points (0-10).
+ * a soft main face loses to its burst neighbour without them. In score points
+ * (0-10): all eyes shut costs 3, a soft main face 2 (refresh.ts applies the same in SQL).
  */
+export const EYES_CLOSED_PENALTY = 3;
+export const UNSHARP_FACE_PENALTY = 2;
+
 export function facePenalty(row: Pick<FaceScanRow, "faceCount" | "eyesClosed" | "mainFaceSharpness"> | null | undefined): number {
   if (!row || !row.faceCount) return 0;
   let p = 0;
-  if (row.eyesClosed > 0) p += 3 * (row.eyesClosed / row.faceCount);
-  if (row.mainFaceSharpness !== null && row.mainFaceSharpness < UNSHARP_FACE_BELOW) p += 2;
+  if (row.eyesClosed > 0) p += EYES_CLOSED_PENALTY * (row.eyesClosed / row.faceCount);
+  if (row.mainFaceSharpness !== null && row.mainFaceSharpness < UNSHARP_FACE_BELOW) p += UNSHARP_FACE_PENALTY;
   return p;
 }

@@ -11,8 +11,10 @@
 //      may like it as well, but it prints and crops worse;
 //   3. of those, a full-colour format beats GIF (256 colours);
 //   4. then the score (Instagram score, or the quality score of local
-//      measurements), then sharpness (comparable now: similar sizes), then
+//      measurements) less the face penalty (closed eyes, an unsharp main face:
+//      faces.ts), then sharpness (comparable now: similar sizes), then
 //      pixels, then the id so the suggestion is stable between runs.
+import { faceProblems, facePenalty, type FaceScanRow } from "./faces";
 
 export interface KeeperCandidate {
   id: string;
@@ -25,6 +27,8 @@ export interface KeeperCandidate {
   mimeType?: string | null;
   /** FAILED copies rank last. */
   state?: string | null;
+  /** The face stage's scan: shut eyes and a soft main face cost score. */
+  faceScan?: Pick<FaceScanRow, "faceCount" | "eyesClosed" | "mainFaceSharpness"> | null;
 }
 
 export interface KeeperChoice {
@@ -60,7 +64,7 @@ export function rankKeepers<T extends KeeperCandidate>(candidates: T[]): T[] {
   const key = (c: KeeperCandidate) => ({
     tier: failed(c) ? 2 : competes(c) ? 0 : 1,
     gif: competes(c) && lowColour(c) ? 1 : 0,
-    score: competes(c) ? (photoScore(c) ?? -Infinity) : 0,
+    score: competes(c) ? (photoScore(c) ?? -Infinity) - facePenalty(c.faceScan) : 0,
     sharp: competes(c) ? (c.sharpness ?? -Infinity) : 0,
     px: pixels(c),
   });
@@ -96,6 +100,12 @@ export function keeperReason(keeper: KeeperCandidate, other: KeeperCandidate): s
   const op = pixels(other);
   if (op > 0 && kp >= op * SIZE_BAND) return `${formatRatio(kp / op)} the pixels`;
   if (lowColour(other) && !lowColour(keeper)) return `${FORMAT_NAME[keeper.mimeType ?? ""] ?? "full colour"}, not GIF`;
+  const kf = facePenalty(keeper.faceScan);
+  const of = facePenalty(other.faceScan);
+  if (of > kf && other.faceScan) {
+    const said = faceProblems(other.faceScan).map((x) => x.text).join(", ");
+    if (said) return `the other copy: ${said}`;
+  }
   const ks = photoScore(keeper);
   const os = photoScore(other);
   if (ks !== null && ks !== (os ?? null)) return os === null ? `scored ${ks.toFixed(1)}` : `higher score (${ks.toFixed(1)} vs ${os.toFixed(1)})`;

@@ -18,6 +18,7 @@ export const KEEPER_FIELDS = {
   sharpness: true,
   width: true,
   height: true,
+  faceScan: { select: { faceCount: true, eyesClosed: true, mainFaceSharpness: true } },
 } as const;
 
 /** Re-suggests the keeper of the undecided groups matched by `where`; returns how many changed. */

@@ -20,6 +20,7 @@
 import { db, Prisma, type PrismaClient } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { notFound } from "@/lib/errors";
+import { EYES_CLOSED_PENALTY, UNSHARP_FACE_BELOW, UNSHARP_FACE_PENALTY } from "./faces";
 import { updateSuggestedKeepers } from "./keepers";
 import { createRefreshScheduler } from "./refresh-scheduler";
 
@@ -53,6 +54,12 @@ export async function writeAlbumOrder(tx: Tx, albumId: string, order: string[]):
 /** The album order everywhere: Instagram score, then quality score, unscored last, then id (as compareByScore). */
 const BY_SCORE = Prisma.sql`i DESC NULLS LAST, q DESC NULLS LAST, id COLLATE "C"`;
 
+/** faces.ts's facePenalty in SQL over FaceScan f: albums and Best picks rank shut eyes and soft faces lower. */
+const facePenaltySql = Prisma.sql`CASE WHEN f."faceCount" > 0 THEN
+  ${EYES_CLOSED_PENALTY}::float8 * f."eyesClosed" / f."faceCount"
+  + CASE WHEN f."mainFaceSharpness" < ${UNSHARP_FACE_BELOW} THEN ${UNSHARP_FACE_PENALTY}::float8 ELSE 0 END
+  ELSE 0 END`;
+
 /**
  * CTEs ending in `members(key, kind, category, id, rank)`: every computed
  * album's photos with their rank in score order. key is "CATEGORY:<category
@@ -64,8 +71,12 @@ const BY_SCORE = Prisma.sql`i DESC NULLS LAST, q DESC NULLS LAST, id COLLATE "C"
 function membersCte(setId: string, bestCount: number): Prisma.Sql {
   return Prisma.sql`
     analysed AS (
-      SELECT id, COALESCE("userCategory", category) AS cat, "instagramScore" AS i, "qualityScore" AS q, "duplicateGroupId" AS g
-      FROM "Photo" WHERE "setId" = ${setId} AND state = 'ANALYZED'
+      SELECT id, cat, i - fp AS i, q - fp AS q, g FROM (
+        SELECT p.id, COALESCE(p."userCategory", p.category) AS cat, p."instagramScore" AS i, p."qualityScore" AS q, p."duplicateGroupId" AS g,
+               ${facePenaltySql} AS fp
+        FROM "Photo" p LEFT JOIN "FaceScan" f ON f.id = p."faceScanId"
+        WHERE p."setId" = ${setId} AND p.state = 'ANALYZED'
+      ) scored
     ),
     best AS (
       SELECT id, i, q FROM (

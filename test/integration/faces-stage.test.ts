@@ -11,6 +11,7 @@ import { resolveConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { createChildScanner, DETECTOR_VERSION, scanPendingFaces, type FaceScanner } from "@/lib/faces";
 import { ingestFile, processPendingPhotos } from "@/lib/images/pipeline";
+import { refreshSetOrganization } from "@/lib/organize";
 import { storage } from "@/lib/storage";
 import { teamWithSet } from "@/test/helpers/ingest-fixture";
 
@@ -120,5 +121,22 @@ describe("the face stage", () => {
     await runAnalysis({ setId: b.set.id, config, shared: null });
     expect(await category(group)).toBe("people");
     expect((await db().photo.findUniqueOrThrow({ where: { id: group } })).faceCount).toBe(5);
+  });
+
+  it("a burst shot with shut eyes loses the keeper and Best picks to its twin with open eyes, though it scored higher", async () => {
+    const { team, set } = await teamWithSet();
+    const open = await add(team.id, set.id, "astronaut.jpg");
+    const shut = await add(team.id, set.id, "astronaut-eyes-shut.jpg");
+    await processPendingPhotos({ setId: set.id });
+    const group = (await db().photo.findUniqueOrThrow({ where: { id: open } })).duplicateGroupId;
+    expect(group).not.toBeNull();
+    expect((await db().photo.findUniqueOrThrow({ where: { id: shut } })).duplicateGroupId).toBe(group);
+    await db().photo.update({ where: { id: open }, data: { state: "ANALYZED", instagramScore: 7.5, qualityScore: 7.5, category: "portrait" } });
+    await db().photo.update({ where: { id: shut }, data: { state: "ANALYZED", instagramScore: 8, qualityScore: 8, category: "portrait" } });
+    await scanPendingFaces(scanner, { setId: set.id });
+    await refreshSetOrganization(set.id);
+    expect((await db().duplicateGroup.findUniqueOrThrow({ where: { id: group! } })).keeperPhotoId).toBe(open);
+    const best = await db().album.findFirstOrThrow({ where: { setId: set.id, kind: "BEST" }, include: { photos: true } });
+    expect(best.photos.map((p) => p.photoId)).toEqual([open]);
   });
 });
