@@ -52,6 +52,9 @@ export async function ingestFolder(
 ): Promise<FolderIngest> {
   const { teamId, setId } = await cliSet(source);
   const out: FolderIngest = { teamId, setId, files: 0, added: 0, duplicates: 0, rejected: [] };
+  // Where each photo's file is in the folder: the photo keeps only a name
+  // (day2/q0.jpg is stored as q0.jpg), so refusals are reported by this map.
+  const fileOf = new Map<string, string>();
   for await (const file of walk(source)) {
     if (opts.limit !== undefined && out.files >= opts.limit) break;
     out.files += 1;
@@ -59,6 +62,7 @@ export async function ingestFolder(
       const r = await ingestFile({ teamId, setId, originalName: path.relative(source, file), stream: createReadStream(file) });
       if (r.duplicate) out.duplicates += 1;
       else out.added += 1;
+      if (!fileOf.has(r.photoId)) fileOf.set(r.photoId, file);
     } catch (err) {
       out.rejected.push({ file, reason: (err as Error).message });
     }
@@ -72,12 +76,13 @@ export async function ingestFolder(
   if (processed > 0) opts.log?.(`${count(processed, "photo")} through the image pipeline (analysis image, thumbnail, measurements, duplicates).`);
   // Files the pipeline could not read (truncated, corrupt, too many pixels), from this run or an
   // earlier one, are refused with the pipeline's reason: the model never sees them.
+  // A file no longer in the folder is not reported: it is not the folder's problem any more.
   const unreadable = await db().photo.findMany({
-    where: { setId, state: "FAILED", width: null },
-    select: { originalName: true, stateReason: true },
-    orderBy: { originalName: "asc" },
+    where: { setId, state: "FAILED", width: null, id: { in: [...fileOf.keys()] } },
+    select: { id: true, stateReason: true },
   });
-  for (const p of unreadable) out.rejected.push({ file: path.join(source, p.originalName), reason: p.stateReason ?? "The image could not be read." });
+  const refused = unreadable.map((p) => ({ file: fileOf.get(p.id)!, reason: p.stateReason ?? "The image could not be read." }));
+  out.rejected.push(...refused.sort((a, b) => a.file.localeCompare(b.file)));
   if (unreadable.length > 0) opts.log?.(`${count(unreadable.length, "file")} could not be decoded and will not be analysed (see refused_files).`);
   return out;
 }

@@ -14,6 +14,7 @@ import { count } from "@/lib/count";
 import { closeDb, ensureMigrated } from "@/lib/db";
 import { requeueForRerun, requeueSkipped, runAnalysis, type RunReport } from "@/lib/analysis";
 import { exportSetToDirectory } from "@/lib/organize";
+import type { DirectoryExport } from "@/lib/export/directory";
 import { ingestFolder } from "./ingest-folder";
 import { cliReport } from "./report";
 
@@ -143,7 +144,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   phase("analysis done");
-  let exported: { files: number; albums: number } | undefined;
+  let exported: DirectoryExport | undefined;
   if (typeof values.output === "string" && !report.cancelled) {
     exported = await exportSetToDirectory(ingest.setId, path.resolve(values.output));
   }
@@ -159,7 +160,14 @@ async function main(argv: string[]): Promise<number> {
       ` (${count(ingest.rejected.length, "file")} refused). ${requests}; ${json.images_per_s} photos/s over the ${json.analysis_elapsed_s} s of analysis;` +
       ` ${json.elapsed_s} s in all.`,
   );
-  if (exported) console.log(`Wrote ${exported.files} files in ${exported.albums} albums to ${path.resolve(values.output as string)}.`);
+  if (exported) {
+    const kept = exported.files - exported.written;
+    console.log(
+      `Wrote ${count(exported.written, "file")}${kept > 0 ? ` (${kept} unchanged since the last export)` : ""}` +
+        `${exported.removed > 0 ? `, removed ${count(exported.removed, "file")} no longer in it` : ""}: ` +
+        `${count(exported.albums, "album")} and ${count(exported.duplicateGroups, "duplicate group")} in ${path.resolve(values.output as string)}.`,
+    );
+  }
   for (const a of json.advice) console.log(`Advice: ${a}`);
   if (report.lastError && json.failed > 0) console.log(`Last error: ${report.lastError}`);
   if (typeof values.report === "string") {

@@ -30,7 +30,8 @@ export interface CliReport {
   model: string;
   profile: string;
   config_sources: string[];
-  exported: { files: number; albums: number } | null;
+  /** What --output holds: files, albums, duplicate groups, and how many files this run wrote or removed. */
+  exported: { files: number; albums: number; duplicate_groups: number; written: number; removed: number } | null;
   last_error: string | null;
   advice: string[];
   refused_files: { file: string; reason: string }[];
@@ -43,10 +44,13 @@ export function cliReport(a: {
   ingest: FolderIngest;
   report: RunReport;
   elapsedS: number;
-  exported?: { files: number; albums: number };
+  exported?: { files: number; albums: number; duplicateGroups: number; written: number; removed: number };
   config: ResolvedConfig;
 }): CliReport {
   const { report: r, config: c } = a;
+  // Local measurements send nothing: the engine's batches for them are not requests
+  // (the summary already said "no requests sent" while the report said 6).
+  const local = c.provider === "local";
   return {
     images: r.images,
     analyzed: r.analyzed,
@@ -54,7 +58,7 @@ export function cliReport(a: {
     failed: r.failed,
     skipped: r.skipped,
     refused: a.ingest.rejected.length,
-    requests: r.requests,
+    requests: local ? 0 : r.requests,
     rate_limited: r.rateLimited,
     retries: r.retries,
     timeouts: r.timeouts,
@@ -63,7 +67,7 @@ export function cliReport(a: {
     elapsed_s: r2(a.elapsedS),
     analysis_elapsed_s: r.elapsedS,
     images_per_s: r.imagesPerS,
-    requests_per_s: r.requestsPerS,
+    requests_per_s: local ? 0 : r.requestsPerS,
     ceiling_requests_per_s: r.ceilingRps,
     latency_p50_ms: r.latencyP50Ms,
     latency_p95_ms: r.latencyP95Ms,
@@ -72,7 +76,9 @@ export function cliReport(a: {
     model: c.model,
     profile: c.profile,
     config_sources: c.sources,
-    exported: a.exported ?? null,
+    exported: a.exported
+      ? { files: a.exported.files, albums: a.exported.albums, duplicate_groups: a.exported.duplicateGroups, written: a.exported.written, removed: a.exported.removed }
+      : null,
     last_error: r.lastError,
     advice: r.advice,
     refused_files: a.ingest.rejected,

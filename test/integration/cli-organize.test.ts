@@ -7,12 +7,13 @@
 // a message naming the flag.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getEnv } from "@/lib/env";
+import sharp from "sharp";
 import { sceneJpeg } from "@/test/helpers/images";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
 import type { CliReport } from "@/lib/cli/report";
@@ -21,15 +22,19 @@ const run = promisify(execFile);
 let root: string;
 let source: string;
 let llama: LlamaServer;
-const READABLE = 8;
+// Eight different photos and a near-duplicate of the first (re-encoded, smaller).
+const READABLE = 9;
 
 beforeAll(async () => {
   root = mkdtempSync(path.join(tmpdir(), "cli-organize-"));
   source = path.join(root, "trip");
   mkdirSync(path.join(source, "day2"), { recursive: true });
   for (let i = 0; i < 6; i++) writeFileSync(path.join(source, `p${i}.jpg`), await sceneJpeg(500 + i, 800, 600));
+  writeFileSync(path.join(source, "p0-small.jpg"), await sharp(await sceneJpeg(500, 800, 600)).resize(400, 300).jpeg({ quality: 80 }).toBuffer());
   for (let i = 0; i < 2; i++) writeFileSync(path.join(source, "day2", `q${i}.jpg`), await sceneJpeg(600 + i, 800, 600));
   writeFileSync(path.join(source, "broken.jpg"), (await sceneJpeg(700, 800, 600)).subarray(0, 2000));
+  // A refused file in a subfolder is reported where it is (it was reported at the top level).
+  writeFileSync(path.join(source, "day2", "cut.jpg"), (await sceneJpeg(701, 800, 600)).subarray(0, 2500));
   writeFileSync(path.join(source, "notes.jpg"), "Shot list: beach, market, sunset.\n");
   llama = await createLlamaServer({ rpm: 600, latencyMedianMs: 50, apiKey: "k", seed: 21 });
 });
@@ -65,32 +70,46 @@ describe("npm run organize", () => {
     const first = await organize(["--source", source, "--output", out, "--report", path.join(root, "r1.json"), "--profile", "optimized", "--max-rpm=600"]);
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const r1 = await readReport(path.join(root, "r1.json"));
-    expect(r1).toMatchObject({ images: READABLE, analyzed: READABLE, cached: 0, failed: 0, refused: 2, provider: "llama", profile: "optimized" });
+    expect(r1).toMatchObject({ images: READABLE, analyzed: READABLE, cached: 0, failed: 0, refused: 3, provider: "llama", profile: "optimized" });
     expect(r1.config_sources).toEqual(expect.arrayContaining(["profile:optimized", "flag:--max-rpm"]));
     expect(r1.requests).toBeGreaterThan(0);
     expect(r1.success_rate).toBe(1);
     const refused = Object.fromEntries(r1.refused_files.map((f) => [path.basename(f.file), f.reason]));
     expect(refused["broken.jpg"]).toMatch(/truncated/);
     expect(refused["notes.jpg"]).toMatch(/not a JPEG, PNG/);
+    expect(r1.refused_files.map((f) => f.file).sort()).toEqual(
+      [path.join(source, "broken.jpg"), path.join(source, "day2", "cut.jpg"), path.join(source, "notes.jpg")].sort(),
+    );
     // The model saw exactly the readable photos.
     expect(llama.stats().images).toBe(READABLE);
     expect(llama.stats().overLimit).toBe(0);
-    expect(first.stdout).toMatch(/8 photos: 8 analysed, 0 from cache, 0 skipped, 0 failed \(2 files refused\)/);
+    expect(first.stdout).toMatch(/9 photos: 9 analysed, 0 from cache, 0 skipped, 0 failed \(3 files refused\)/);
 
     // Albums on disk: best picks and categories, each photo with an XMP sidecar, captions per album.
-    const albums = await readdir(out);
-    expect(albums).toContain("Best picks");
+    const folders = (await readdir(out)).filter((f) => !f.startsWith("."));
+    expect(folders).toContain("Best picks");
     const best = await readdir(path.join(out, "Best picks"));
-    expect(best.filter((f) => f.endsWith(".jpg"))).toHaveLength(READABLE);
-    expect(best.filter((f) => f.endsWith(".xmp"))).toHaveLength(READABLE);
+    // Best picks hold one photo per near-duplicate group: its keeper.
+    expect(best.filter((f) => f.endsWith(".jpg"))).toHaveLength(READABLE - 1);
+    expect(best.filter((f) => f.endsWith(".xmp"))).toHaveLength(READABLE - 1);
     expect(best).toEqual(expect.arrayContaining(["captions.json", "captions.csv"]));
-    expect(r1.exported).toEqual({ files: expect.any(Number), albums: albums.length });
+    // The duplicate group's folder README and docs/cli.md promise: both originals, the larger copy kept.
+    expect(await readdir(path.join(out, "Duplicates"))).toEqual(["01 p0"]);
+    const group = path.join(out, "Duplicates", "01 p0");
+    expect((await readdir(group)).sort()).toEqual(["keeper - p0.jpg", "p0-small.jpg"]);
+    expect(await readFile(path.join(group, "p0-small.jpg"))).toEqual(await readFile(path.join(source, "p0-small.jpg")));
+    expect(r1.exported).toMatchObject({ albums: folders.length - 1, duplicate_groups: 1, removed: 0 });
+    expect(r1.exported!.written).toBe(r1.exported!.files);
 
-    // Nothing is analysed twice: the re-run asks the provider nothing.
-    const second = await organize(["--source", source, "--report", path.join(root, "r2.json")]);
+    // Nothing is analysed twice: the re-run asks the provider nothing, and writes nothing into the unchanged folder.
+    const mtime = (await stat(path.join(out, "Best picks", best.find((f) => f.endsWith(".jpg"))!))).mtimeMs;
+    const second = await organize(["--source", source, "--output", out, "--report", path.join(root, "r2.json")]);
     expect(second.code, second.stdout + second.stderr).toBe(0);
     const r2 = await readReport(path.join(root, "r2.json"));
-    expect(r2).toMatchObject({ images: READABLE, analyzed: 0, cached: READABLE, failed: 0, refused: 2, requests: 0, success_rate: null });
+    expect(r2).toMatchObject({ images: READABLE, analyzed: 0, cached: READABLE, failed: 0, refused: 3, requests: 0, success_rate: null });
+    expect(r2.exported).toMatchObject({ files: r1.exported!.files, written: 0, removed: 0 });
+    expect(second.stdout).toMatch(/Wrote 0 files \(\d+ unchanged since the last export\)/);
+    expect((await stat(path.join(out, "Best picks", best.find((f) => f.endsWith(".jpg"))!))).mtimeMs).toBe(mtime);
     expect(llama.stats().images).toBe(READABLE);
   }, 240_000);
 
@@ -119,7 +138,8 @@ describe("npm run organize", () => {
     expect(local.code, local.stdout + local.stderr).toBe(0);
     expect(local.stdout).toMatch(/No LLAMA_API_KEY set: photos are measured locally, not analysed by AI\./);
     expect(local.stdout).toMatch(/Measured locally: no requests sent/);
-    expect(await readReport(path.join(root, "local.json"))).toMatchObject({ provider: "local", images: READABLE, failed: 0, refused: 2 });
+    // No requests in the report either (it said 6 while the summary said none were sent).
+    expect(await readReport(path.join(root, "local.json"))).toMatchObject({ provider: "local", images: READABLE, failed: 0, refused: 3, requests: 0, requests_per_s: 0 });
     expect(llama.stats().received).toBe(before);
   }, 120_000);
 });
