@@ -58,6 +58,8 @@ const CSV_COLUMNS = [
   "quality_score",
   "rating",
   "flag",
+  "people",
+  "face_problems",
   "analysed_by_ai",
 ] as const;
 
@@ -81,6 +83,8 @@ export function captionsCsv(folder: ExportFolder, shared = false): string {
       quality_score: p.qualityScore ?? "",
       rating: p.rating ?? "",
       flag: p.flag === "PICK" ? "pick" : p.flag === "REJECT" ? "reject" : "",
+      people: p.faceCount ?? "",
+      face_problems: p.faceProblems.join("; "),
       analysed_by_ai: p.aiAnalysed ? "yes" : "no",
     })),
     // escape_formulas: a cell starting with = + - @ TAB or CR gets a leading
@@ -116,6 +120,8 @@ export function captionsJson(folder: ExportFolder, shared = false): string {
     qualityScore: p.qualityScore,
     rating: p.rating,
     flag: p.flag === "PICK" ? "pick" : p.flag === "REJECT" ? "reject" : null,
+    people: p.faceCount,
+    faceProblems: p.faceProblems,
   }));
   return `${JSON.stringify({ album: folder.name, kind: folder.kind, photos }, null, 2)}\n`;
 }

@@ -8,6 +8,8 @@ import type { CropBox } from "@/lib/llama/types";
 import { modelRatioFor, type ExportRatio, type ExportWidth } from "@/lib/organize/crops";
 import { parseStoredAnalysis } from "@/lib/organize/analysis";
 import { effectiveText } from "@/lib/organize/effective";
+import { faceAwareCrop, toRelative } from "@/lib/organize/face-crops";
+import { FACE_SCAN_SELECT, photoFaces } from "@/lib/organize/faces";
 import { refreshSetOrganization } from "@/lib/organize/refresh";
 
 /** A whole set (a folder per album), one album, or a selection of photos (one folder, in the order given). */
@@ -42,6 +44,9 @@ export interface ExportPhoto {
   /** A person's culling: 1-5 stars and pick / reject (XMP's Rating, -1 for rejected). */
   rating: number | null;
   flag: "PICK" | "REJECT" | null;
+  /** Faces found on the machine (null: not scanned) and the culling problems they show. */
+  faceCount: number | null;
+  faceProblems: string[];
 }
 
 export interface ExportFolder {
@@ -96,9 +101,11 @@ export const exportPhotoSelect = {
   rating: true,
   flag: true,
   width: true,
+  height: true,
   state: true,
   stateReason: true,
   analysis: { select: { result: true } },
+  faceScan: { select: FACE_SCAN_SELECT },
 } satisfies Prisma.PhotoSelect;
 
 /** What a share link's visitor may take away: what the share page shows, file names only when the owner chose so. */
@@ -124,13 +131,20 @@ export function toExportPhotos(
     const eff = effectiveText(p, analysis);
     const base = safeName(p.originalName.replace(/\.[^.]*$/, ""), "photo");
     const number = String(i + 1).padStart(3, "0");
+    const faces = photoFaces(p.faceScan);
+    // The suggested crop, moved to keep every face in (face-crops.ts).
+    const suggested = analysis?.crops[modelRatioFor(ratio)] ?? null;
+    const crop =
+      faces && faces.count > 0 && p.width && p.height
+        ? toRelative(faceAwareCrop(suggested, ratio, p.width, p.height, faces.faces.map((f) => f.box)).rect, p.width, p.height)
+        : suggested;
     const photo: ExportPhoto = {
       photoId: p.id,
       contentHash: p.contentHash,
       originalName: p.originalName,
       file: uniqueName(share && !share.includeNames ? number : `${number}-${base}`, usedFiles),
       notPrepared: notPrepared(p),
-      crop: analysis?.crops[modelRatioFor(ratio)] ?? null,
+      crop,
       aiAnalysed: eff.aiAnalysed,
       caption: eff.caption,
       hashtags: eff.hashtags,
@@ -142,6 +156,8 @@ export function toExportPhotos(
       qualityScore: p.qualityScore,
       rating: p.rating,
       flag: p.flag,
+      faceCount: faces?.count ?? null,
+      faceProblems: faces?.problems.map((x) => x.text) ?? [],
     };
     return share ? shareView(photo, share) : photo;
   });
@@ -165,6 +181,8 @@ function shareView(p: ExportPhoto, share: ShareAudience): ExportPhoto {
     qualityScore: null,
     rating: null,
     flag: null,
+    faceCount: null,
+    faceProblems: [],
   };
 }
 

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runAnalysis } from "@/lib/analysis";
 import { resolveConfig } from "@/lib/config";
 import { db } from "@/lib/db";
+import { exportPhotoSelect, toExportPhotos } from "@/lib/export/plan";
 import { createChildScanner, DETECTOR_VERSION, scanPendingFaces, type FaceScanner } from "@/lib/faces";
 import { ingestFile, processPendingPhotos } from "@/lib/images/pipeline";
 import { refreshSetOrganization } from "@/lib/organize";
@@ -138,5 +139,22 @@ describe("the face stage", () => {
     expect((await db().duplicateGroup.findUniqueOrThrow({ where: { id: group! } })).keeperPhotoId).toBe(open);
     const best = await db().album.findFirstOrThrow({ where: { setId: set.id, kind: "BEST" }, include: { photos: true } });
     expect(best.photos.map((p) => p.photoId)).toEqual([open]);
+  });
+
+  it("exports crop around the faces and list the people and face problems", async () => {
+    const { team, set } = await teamWithSet();
+    const id = await add(team.id, set.id, "edge-left-wide.jpg");
+    await processPendingPhotos({ setId: set.id });
+    await runAnalysis({ setId: set.id, config: resolveConfig({ env: { AI_PROVIDER: "local" } }), shared: null });
+    await scanPendingFaces(scanner, { setId: set.id });
+    const rows = await db().photo.findMany({ where: { id }, select: exportPhotoSelect });
+    const face = (rows[0]!.faceScan!.faces as { box: { x: number; y: number; width: number; height: number } }[])[0]!.box;
+    for (const ratio of ["4:5", "3:4", "1:1", "1.91:1"] as const) {
+      const [photo] = toExportPhotos(rows, ratio);
+      // The local provider's centred crop would start far right of the face at the left edge.
+      expect(photo!.crop!.x, ratio).toBeLessThanOrEqual(face.x);
+      expect(photo!.crop!.x + photo!.crop!.width, ratio).toBeGreaterThanOrEqual(face.x + face.width);
+      expect(photo).toMatchObject({ faceCount: 1, faceProblems: [] });
+    }
   });
 });

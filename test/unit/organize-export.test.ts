@@ -3,7 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { unzip } from "@/test/helpers/zip";
-import { captionsCsv, exportEntries, type ExportEntry } from "@/lib/export/entries";
+import { captionsCsv, captionsJson, exportEntries, type ExportEntry } from "@/lib/export/entries";
 import { renderInstagramJpeg } from "@/lib/export/instagram-jpeg";
 import type { ExportFolder, ExportPlan } from "@/lib/export/plan";
 import { safeName } from "@/lib/export/plan";
@@ -87,18 +87,19 @@ describe("sidecars and captions", () => {
         {
           photoId: "p1", contentHash: "h", originalName: "a.jpg", file: "001-a", crop: null, aiAnalysed: true,
           caption: 'Hello, "world"\nline two', hashtags: ["#a", "#b"], altText: "alt", description: null, tags: [],
-          category: "food", instagramScore: 8.5, qualityScore: 7, rating: null, flag: null,
+          category: "food", instagramScore: 8.5, qualityScore: 7, rating: null, flag: null, faceCount: 3, faceProblems: ["eyes closed in 1 of 3 faces"],
         },
       ],
     };
     const csv = captionsCsv(folder).replace(/^\uFEFF/, "");
-    expect(csv.split("\n")[0]).toBe("file,album,original_name,caption,hashtags,alt_text,category,instagram_score,quality_score,rating,flag,analysed_by_ai");
-    expect(csv).toContain('001-a.jpg,Best picks,a.jpg,"Hello, ""world""\nline two",#a #b,alt,food,8.5,7,,,yes');
+    expect(csv.split("\n")[0]).toBe("file,album,original_name,caption,hashtags,alt_text,category,instagram_score,quality_score,rating,flag,people,face_problems,analysed_by_ai");
+    expect(csv).toContain('001-a.jpg,Best picks,a.jpg,"Hello, ""world""\nline two",#a #b,alt,food,8.5,7,,,3,eyes closed in 1 of 3 faces,yes');
+    expect(JSON.parse(captionsJson(folder)).photos[0]).toMatchObject({ people: 3, faceProblems: ["eyes closed in 1 of 3 faces"] });
   });
   it("neutralises cells that a spreadsheet would run as formulas (= + - @ TAB CR)", () => {
     const base = {
       photoId: "p1", contentHash: "h", crop: null, aiAnalysed: true, altText: null, description: null, tags: [],
-      category: null, instagramScore: -1, qualityScore: 7, rating: null, flag: null,
+      category: null, instagramScore: -1, qualityScore: 7, rating: null, flag: null, faceCount: null, faceProblems: [],
     };
     const hostile = ['=HYPERLINK("http://evil.example","x")', "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"];
     const folder: ExportFolder = {
@@ -116,7 +117,7 @@ describe("sidecars and captions", () => {
       expect(row).toMatch(new RegExp(`^00${i}\\.jpg,Food,'=${i}\\.jpg,"?'[=+\\-@\\t\\r]`));
     }
     // A number is data, not a formula: a negative score stays a number.
-    expect(rows[0]).toContain(",-1,7,,,yes");
+    expect(rows[0]).toContain(",-1,7,,,,,yes");
   });
   it("makes safe file names", () => {
     expect(safeName("../../etc/passwd")).toBe("etc passwd");
@@ -130,7 +131,7 @@ describe("export stream", () => {
     const jpeg = await twoColour(400, 300);
     const photo = (id: string, file: string) => ({
       photoId: id, contentHash: id, originalName: `${file}.jpg`, file, crop: null, aiAnalysed: true, caption: "c",
-      hashtags: ["#x"], altText: "a", description: "d", tags: ["t"], category: "food", instagramScore: 5, qualityScore: 5, rating: null, flag: null,
+      hashtags: ["#x"], altText: "a", description: "d", tags: ["t"], category: "food", instagramScore: 5, qualityScore: 5, rating: null, flag: null, faceCount: null, faceProblems: [],
     });
     const plan: ExportPlan = {
       title: "t",
@@ -147,7 +148,7 @@ describe("export stream", () => {
     const jpeg = await twoColour(400, 300);
     const photo = (id: string) => ({
       photoId: id, contentHash: id, originalName: `${id}.jpg`, file: id, crop: null, aiAnalysed: true, caption: "c",
-      hashtags: [], altText: null, description: null, tags: [], category: null, instagramScore: 5, qualityScore: 5, rating: null, flag: null,
+      hashtags: [], altText: null, description: null, tags: [], category: null, instagramScore: 5, qualityScore: 5, rating: null, flag: null, faceCount: null, faceProblems: [],
     });
     const plan: ExportPlan = {
       title: "t",
