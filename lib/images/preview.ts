@@ -3,6 +3,7 @@
 // the pipeline, and most previews of a big set are never opened
 // (docs/decisions/006-ingest-one-decode-lazy-preview.md).
 import { storage } from "@/lib/storage";
+import { ImageError } from "./errors";
 import { TRANSPARENT_BACKDROP } from "./process";
 import { decodeImage } from "./sharp";
 import { SNIFF_BYTES, sniffImageType } from "./sniff";
@@ -22,6 +23,14 @@ export async function renderPreview(original: Buffer | string): Promise<Buffer> 
     const format = Buffer.isBuffer(original) ? sniffImageType(original.subarray(0, SNIFF_BYTES)) : null;
     throw await decodeFailure(err, format, original);
   }
+}
+
+/**
+ * A photo refused for its content has no preview and no longer its original
+ * (lib/storage/reclaim.ts): its preview is the refusal itself, with the reason.
+ */
+export function assertReadable(photo: { unreadable: boolean; stateReason: string | null }): void {
+  if (photo.unreadable) throw new ImageError(photo.stateReason ?? "The image could not be read.");
 }
 
 /** The stored preview of a content hash, rendering and storing it the first time. */

@@ -175,7 +175,7 @@ export async function listDuplicateGroupIds(teamId: string, setId: string): Prom
 export async function getPhotoOr404(teamId: string, photoId: string) {
   const photo = await db().photo.findFirst({
     where: { id: photoId, teamId },
-    select: { id: true, contentHash: true, mimeType: true, originalName: true, state: true },
+    select: { id: true, contentHash: true, mimeType: true, originalName: true, state: true, unreadable: true, stateReason: true },
   });
   if (!photo) throw notFound("Photo not found");
   return photo;

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { parseParams, route } from "@/lib/http";
 import { previewFor } from "@/lib/images";
+import { assertReadable } from "@/lib/images/preview";
 import { getPhotoOr404 } from "@/lib/sets";
 import { fileResponse } from "@/lib/sets/file-response";
 import { requireTeamRole } from "@/lib/teams";
@@ -10,6 +11,7 @@ export const GET = route<{ teamId: string; photoId: string }>(async (_req, param
   const { teamId, photoId } = parseParams(z.object({ teamId: z.string().max(40), photoId: z.string().max(40) }), params);
   const { team } = await requireTeamRole(teamId, "VIEWER");
   const photo = await getPhotoOr404(team.id, photoId);
+  assertReadable(photo);
   await previewFor(photo.contentHash);
   return fileResponse(photo.contentHash, "preview", "image/webp");
 });
