@@ -1,4 +1,4 @@
-// The set's albums (recomputed from the results on each visit), its duplicate
+// The set's albums (kept current when results change, not on a visit), its duplicate
 // groups with their keeper, and the builders for carousels and custom albums.
 import Link from "next/link";
 import { listAlbums, listDuplicateGroups } from "@/lib/organize";

@@ -1,4 +1,4 @@
-// GET /api/teams/:teamId/sets/:setId/albums - the set's albums, recomputed from the results first (viewer+)
+// GET /api/teams/:teamId/sets/:setId/albums - the set's albums as last brought up to date (viewer+)
 import { route } from "@/lib/http";
 import { listAlbums } from "@/lib/organize";
 import { requireTeamRole } from "@/lib/teams";
