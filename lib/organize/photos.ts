@@ -8,7 +8,7 @@ import { CATEGORIES, LIMITS, type StoredAnalysis } from "@/lib/llama/types";
 import { hasThumbnail } from "@/lib/sets";
 import { parseStoredAnalysis } from "./analysis";
 import { effectiveText, normalizeHashtags, type EffectiveText } from "./effective";
-import { FACE_SCAN_SELECT, photoFaces, type PhotoFaces } from "./faces";
+import { FACE_SCAN_SELECT, faceProblems, photoFaces, UNSHARP_FACE_BELOW, type PhotoFaces } from "./faces";
 import { SEARCH_MAX, searchPhotoIds } from "./search";
 
 const optionalNumber = z.preprocess((v) => (v === "" || v === null ? undefined : v), z.coerce.number().min(0).max(10).optional());
@@ -28,6 +28,8 @@ export const photoQuerySchema = z.object({
   /** Culling: picked, rejected, or neither. */
   flag: z.preprocess(emptyIsAbsent, z.enum(["picked", "rejected", "unflagged"]).optional()),
   minRating: z.preprocess(emptyIsAbsent, z.coerce.number().int().min(1).max(5).optional()),
+  /** Faces found on the machine: "with" people, "without", or "problems" (closed eyes, a soft main face). */
+  people: z.preprocess(emptyIsAbsent, z.enum(["with", "without", "problems"]).optional()),
   sort: z.enum(["relevance", "instagram", "quality", "rating", "takenAt", "name", "uploaded"]).default("instagram"),
   dir: z.enum(["asc", "desc"]).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -53,6 +55,9 @@ export interface PhotoListItem {
   flag: "PICK" | "REJECT" | null;
   edited: boolean;
   hasThumb: boolean;
+  /** Faces found (null: not scanned yet) and what they show ("eyes closed in 1 of 3 faces"). */
+  faceCount: number | null;
+  faceProblems: string[];
 }
 
 export interface PhotoPage {
@@ -91,6 +96,14 @@ export function photoWhere(teamId: string, setId: string | null, q: PhotoQuery):
   if (q.flag === "rejected") and.push({ flag: "REJECT" });
   if (q.flag === "unflagged") and.push({ flag: null });
   if (q.minRating !== undefined) and.push({ rating: { gte: q.minRating } });
+  if (q.people === "with") and.push({ faceCount: { gt: 0 } });
+  if (q.people === "without") and.push({ faceCount: 0 });
+  if (q.people === "problems") {
+    and.push({
+      faceCount: { gt: 0 },
+      OR: [{ faceScan: { eyesClosed: { gt: 0 } } }, { faceScan: { mainFaceSharpness: { lt: UNSHARP_FACE_BELOW } } }],
+    });
+  }
   return { teamId, ...(setId ? { setId } : {}), AND: and };
 }
 
@@ -138,6 +151,8 @@ const listSelect = {
   duplicateGroupId: true,
   rating: true,
   flag: true,
+  faceCount: true,
+  faceScan: { select: { faceCount: true, eyesClosed: true, mainFaceSharpness: true } },
 } satisfies Prisma.PhotoSelect;
 
 type ListRow = Prisma.PhotoGetPayload<{ select: typeof listSelect }>;
@@ -161,6 +176,8 @@ function toItem(r: ListRow): PhotoListItem {
     flag: r.flag,
     edited: r.userCategory !== null || r.userCaption !== null || r.userHashtags.length > 0,
     hasThumb: hasThumbnail(r),
+    faceCount: r.faceCount,
+    faceProblems: r.faceScan ? faceProblems(r.faceScan).map((x) => x.text) : [],
   };
 }
 

@@ -12,7 +12,7 @@ import { db } from "@/lib/db";
 import { exportPhotoSelect, toExportPhotos } from "@/lib/export/plan";
 import { createChildScanner, DETECTOR_VERSION, scanPendingFaces, type FaceScanner } from "@/lib/faces";
 import { ingestFile, processPendingPhotos } from "@/lib/images/pipeline";
-import { refreshSetOrganization } from "@/lib/organize";
+import { listPhotos, photoQuerySchema, refreshSetOrganization } from "@/lib/organize";
 import { storage } from "@/lib/storage";
 import { teamWithSet } from "@/test/helpers/ingest-fixture";
 
@@ -156,5 +156,21 @@ describe("the face stage", () => {
       expect(photo!.crop!.x + photo!.crop!.width, ratio).toBeGreaterThanOrEqual(face.x + face.width);
       expect(photo).toMatchObject({ faceCount: 1, faceProblems: [] });
     }
+  });
+
+  it("filters the results by people: with, without, and with face problems", async () => {
+    const { team, set } = await teamWithSet();
+    const person = await add(team.id, set.id, "astronaut.jpg");
+    const shut = await add(team.id, set.id, "trio-grass.jpg");
+    const none = await add(team.id, set.id, "none-coffee.jpg");
+    await processPendingPhotos({ setId: set.id });
+    await scanPendingFaces(scanner, { setId: set.id });
+    const ids = async (people: string) => (await listPhotos(team.id, set.id, photoQuerySchema.parse({ people, sort: "name" }))).items.map((i) => i.id).sort();
+    expect(await ids("with")).toEqual([person, shut].sort());
+    expect(await ids("without")).toEqual([none]);
+    expect(await ids("problems")).toEqual([shut]);
+    const all = (await listPhotos(team.id, set.id, photoQuerySchema.parse({}))).items;
+    expect(all.find((i) => i.id === shut)).toMatchObject({ faceCount: 3, faceProblems: ["eyes closed in 1 of 3 faces"] });
+    expect(all.find((i) => i.id === none)).toMatchObject({ faceCount: 0, faceProblems: [] });
   });
 });
