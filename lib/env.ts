@@ -64,6 +64,8 @@ const schema = z.object({
   // Behind a reverse proxy that sets X-Forwarded-For: trust it for the
   // per-address sign-in limit (lib/auth/throttle.ts). Off by default.
   TRUST_PROXY: bool.default(false),
+  // Sign-ups one client address may make per 15 minutes (only with TRUST_PROXY).
+  SIGNUP_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
   SLOW_QUERY_MS: z.coerce.number().int().positive().default(500),
   // The app server's limits on slow clients (lib/server/slow-clients.ts).
   // Uploads are large and links can be slow, so the body is judged by

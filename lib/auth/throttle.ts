@@ -21,7 +21,7 @@ export const MAX_FAILURES_PER_ADDRESS = 30;
 /** Wrong guesses a known client may make before it too waits (its cookie may have been stolen). */
 export const MAX_FAILURES_PER_KNOWN_CLIENT = 5;
 /** Accounts one client address may create per window (only when the address is known: TRUST_PROXY). */
-export const MAX_SIGNUPS_PER_ADDRESS = 5;
+export const maxSignUpsPerAddress = (): number => getEnv().SIGNUP_LIMIT_PER_ADDRESS;
 
 export interface Limit {
   key: string;
@@ -97,7 +97,7 @@ export function accountKey(email: string): string {
  */
 export async function reserveSignUp(address: string | null): Promise<string[] | null> {
   if (!address) return [];
-  return reserveAttempt([{ key: `signup:${address}`, max: MAX_SIGNUPS_PER_ADDRESS }]);
+  return reserveAttempt([{ key: `signup:${address}`, max: maxSignUpsPerAddress() }]);
 }
 
 /**

@@ -1,15 +1,15 @@
 // Issue 13's account-abuse probes against the running app: six wrong passwords
 // from a stranger no longer lock the owner out of the browser they use; 40
-// parallel sign-ins for made-up e-mails are not 40 scrypt runs at once; 20
-// parallel sign-ups from one address are not 20 accounts; and sign-up does not
-// say which e-mails have accounts, neither in its answer nor in the form.
+// parallel sign-ins for made-up e-mails are not 40 scrypt runs at once; and
+// sign-up does not say which e-mails have accounts, neither in its answer nor in
+// the form. (The per-address sign-up limit is tested in
+// test/integration/account-abuse.test.ts: here every header-less sign-up of
+// the suite comes from 127.0.0.1, so e2e-setup raises it.)
 import type { APIRequestContext, Browser } from "playwright-core";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, newUser, signedInUser } from "../helpers/browser";
 
 const baseUrl = inject("baseUrl");
-const databaseUrl = inject("databaseUrl");
 let browser: Browser;
 
 beforeAll(async () => {
@@ -56,33 +56,15 @@ describe("account abuse", () => {
     const ctx = await browser.newContext({ baseURL: baseUrl });
     const tag = Math.random().toString(36).slice(2, 8);
     await ctx.request.get("/api/auth/csrf"); // one CSRF cookie for all 40, not 40 racing to set it
-    // No address header: only the per-account limit applies, and each e-mail is new, so it never binds.
-    const results = await Promise.all(Array.from({ length: 40 }, (_, i) => signIn(ctx.request, `nobody-${tag}-${i}@example.test`, "wrong-password-123")));
+    // Each from its own address and e-mail, so no address or account limit binds: only the gate can refuse.
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => signIn(ctx.request, `nobody-${tag}-${i}@example.test`, "wrong-password-123", `198.18.${ipSeq}.${i + 1}`)),
+    );
     const busy = results.filter((r) => r.error.includes("too many passwords"));
     const wrong = results.filter((r) => r.error === "CredentialsSignin");
     expect(busy.length + wrong.length).toBe(40);
     expect(busy.length).toBeGreaterThan(0);
     console.log(`40 parallel sign-ins for unknown e-mails: ${busy.length} refused as busy, ${wrong.length} checked`);
-    await ctx.close();
-  });
-
-  it("20 parallel sign-ups from one address make at most 5 accounts", async () => {
-    const ctx = await browser.newContext({ baseURL: baseUrl });
-    const ip = freshIp();
-    const users = Array.from({ length: 20 }, () => newUser("burst"));
-    const statuses = await Promise.all(users.map(async (u) => (await ctx.request.post("/api/signup", { data: u, headers: { "x-forwarded-for": ip } })).status()));
-    const accepted = statuses.filter((s) => s === 202).length;
-    expect(statuses.filter((s) => s === 429).length).toBe(20 - accepted);
-    expect(accepted).toBeLessThanOrEqual(5);
-    const client = new pg.Client({ connectionString: databaseUrl });
-    await client.connect();
-    try {
-      const { rows } = await client.query(`SELECT count(*)::int AS n FROM "User" WHERE email = ANY($1)`, [users.map((u) => u.email)]);
-      expect(rows[0].n).toBe(accepted);
-    } finally {
-      await client.end();
-    }
-    console.log(`20 parallel sign-ups from one address: ${accepted} accepted, ${20 - accepted} refused (429)`);
     await ctx.close();
   });
 

@@ -34,6 +34,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
         // The browser tests play clients at different addresses through
         // X-Forwarded-For, as a proxy in front would set it.
         TRUST_PROXY: "1",
+        // Requests without that header are keyed by the socket's address (Next fills it in), so
+        // every sign-up of the suite is 127.0.0.1's. The default limit (5) is tested in
+        // test/integration/account-abuse.test.ts.
+        SIGNUP_LIMIT_PER_ADDRESS: "1000",
         LLAMA_API_KEY: "e2e-test-key",
         LLAMA_API_BASE_URL: llama.url,
       },
