@@ -30,7 +30,7 @@ export const DEFAULTS: Settings = {
   minSharpness: 12,
   minBrightness: 0.08,
   maxBrightness: 0.95,
-  // On: the face stage meets its speed bar (docs/decisions/013-faces-on-the-cpu.md).
+  // On: after the image pipeline and niced, it costs that pipeline nothing measurable (docs/decisions/020-faces-on-the-cpu.md).
   facesEnabled: true,
 };
 

@@ -4,7 +4,7 @@
 // process on first use (1-2.5 s); only the face stage's child process
 // (lib/faces/child.ts) and the labelled-set test load it.
 //
-// Three traps, each checked here (docs/decisions/012-faces-on-the-cpu.md):
+// Three traps, each checked here (docs/decisions/020-faces-on-the-cpu.md):
 // - the package's Node entry (human.node.js) wants @tensorflow/tfjs-node, whose
 //   install downloads a native binary: we load its WASM build by file path (its
 //   "exports" map spells that subpath without "./", so Node refuses the name);
