@@ -9,6 +9,8 @@ import type { CropBox } from "@/lib/llama/types";
 import { parseStoredAnalysis } from "./analysis";
 import { CAROUSEL_MAX, suggestCarousel } from "./carousel";
 import { effectiveText } from "./effective";
+import { faceAwareCrop, toRelative } from "./face-crops";
+import { photoFaces } from "./faces";
 import { writeAlbumOrder } from "./refresh";
 
 export interface AlbumSummary {
@@ -77,7 +79,10 @@ export interface AlbumPhotoView {
   hashtags: string[];
   altText: string | null;
   category: string | null;
+  /** The 4:5 crop, moved to keep the faces in (face-crops.ts). */
   crop45: CropBox | null;
+  /** The profile grid's 3:4 tile around it, also kept clear of faces. */
+  grid34: CropBox | null;
 }
 
 export interface AlbumView extends Omit<AlbumSummary, "photoCount" | "shareLinks"> {
@@ -105,6 +110,7 @@ export async function getAlbum(teamId: string, albumId: string): Promise<AlbumVi
               userHashtags: true,
               userCategory: true,
               analysis: { select: { result: true } },
+              faceScan: { select: { faceCount: true, eyesClosed: true, mainFaceSharpness: true, faces: true, error: true } },
             },
           },
         },
@@ -124,6 +130,12 @@ export async function getAlbum(teamId: string, albumId: string): Promise<AlbumVi
     photos: a.photos.map(({ photo: p, position }) => {
       const analysis = p.analysis ? parseStoredAnalysis(p.analysis.result) : null;
       const eff = effectiveText(p, analysis);
+      const crop = analysis?.crops["4:5"] ?? null;
+      const faces = photoFaces(p.faceScan)?.faces.map((f) => f.box) ?? [];
+      const aware = (ratio: "4:5" | "3:4") =>
+        p.width && p.height && (faces.length > 0 || ratio === "3:4")
+          ? toRelative(faceAwareCrop(crop, ratio, p.width, p.height, faces).rect, p.width, p.height)
+          : crop;
       return {
         id: p.id,
         position,
@@ -137,7 +149,8 @@ export async function getAlbum(teamId: string, albumId: string): Promise<AlbumVi
         hashtags: eff.hashtags,
         altText: eff.altText,
         category: eff.category,
-        crop45: analysis?.crops["4:5"] ?? null,
+        crop45: aware("4:5"),
+        grid34: aware("3:4"),
       };
     }),
   };

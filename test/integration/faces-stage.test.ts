@@ -12,7 +12,7 @@ import { db } from "@/lib/db";
 import { exportPhotoSelect, toExportPhotos } from "@/lib/export/plan";
 import { createChildScanner, DETECTOR_VERSION, scanPendingFaces, type FaceScanner } from "@/lib/faces";
 import { ingestFile, processPendingPhotos } from "@/lib/images/pipeline";
-import { listPhotos, photoQuerySchema, refreshSetOrganization } from "@/lib/organize";
+import { createAlbum, createAlbumSchema, getAlbum, listPhotos, photoQuerySchema, refreshSetOrganization } from "@/lib/organize";
 import { storage } from "@/lib/storage";
 import { teamWithSet } from "@/test/helpers/ingest-fixture";
 
@@ -141,7 +141,7 @@ describe("the face stage", () => {
     expect(best.photos.map((p) => p.photoId)).toEqual([open]);
   });
 
-  it("exports crop around the faces and list the people and face problems", async () => {
+  it("exports and album grids crop around the faces, and exports list the people and face problems", async () => {
     const { team, set } = await teamWithSet();
     const id = await add(team.id, set.id, "edge-left-wide.jpg");
     await processPendingPhotos({ setId: set.id });
@@ -155,6 +155,13 @@ describe("the face stage", () => {
       expect(photo!.crop!.x, ratio).toBeLessThanOrEqual(face.x);
       expect(photo!.crop!.x + photo!.crop!.width, ratio).toBeGreaterThanOrEqual(face.x + face.width);
       expect(photo).toMatchObject({ faceCount: 1, faceProblems: [] });
+    }
+    // The album's profile-grid tile (3:4) and 4:5 crop keep the face too.
+    const album = await createAlbum(team.id, createAlbumSchema.parse({ name: "edge", setId: set.id, photoIds: [id] }));
+    const [tile] = (await getAlbum(team.id, album.id)).photos;
+    for (const box of [tile!.grid34!, tile!.crop45!]) {
+      expect(box.x).toBeLessThanOrEqual(face.x);
+      expect(box.x + box.width).toBeGreaterThanOrEqual(face.x + face.width);
     }
   });
 

@@ -27,7 +27,7 @@ export default async function AlbumPage({ params }: { params: Promise<{ teamId: 
     name: p.originalName,
     caption: p.caption,
     aiAnalysed: p.aiAnalysed,
-    position: p.width && p.height ? gridObjectPosition(p.crop45, p.width, p.height) : "50% 50%",
+    position: p.width && p.height ? gridObjectPosition(p.grid34, p.width, p.height) : "50% 50%",
   }));
   const computed = album.kind === "CATEGORY" || album.kind === "BEST";
   return (
