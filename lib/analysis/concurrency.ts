@@ -1,63 +1,89 @@
-// How many requests may be in flight: loss-based AIMD bounded by Little's law.
-// - Little's law: in flight = rate x latency. At 50 req/s and 1.5 s latency 75
-//   requests must be in flight, so the limit follows rate x observed latency
-//   (plus headroom and room for a burst) instead of a fixed number.
-// - AIMD (Netflix concurrency-limits' advice for clients): a 429, timeout or
-//   5xx halves the ceiling, at most once per observed latency (one congestion
-//   event, not one cut per failed request); every healthy window of `ceiling`
-//   successes without a loss adds 1.
-// - max_concurrent_requests (and parallel_workers, the number of batches the
-//   loop works on at once) cap it. Without adaptive_rate_limiting the limit is
-//   simply that cap.
+// How many requests may be in flight. Three things bound it, whichever is lowest:
+// - Little's law: in flight = rate x time a request holds its slot. The rate
+//   is what the binding limit allows (requests/min, or tokens/min divided by the
+//   tokens of a request), the time is the measured latency (a batch of 8 with
+//   ~500-token answers takes tens of seconds on a hosted model) or batch_delay
+//   when longer, so the limit follows the work instead of a fixed number.
+// - The provider's capacity: a provider serving more requests than it has
+//   capacity for answers each of them proportionally slower. Latency per answer
+//   token above 1.6x its uncongested floor means we are past the knee: the
+//   ceiling drops to just above the estimated capacity (in flight / slowdown,
+//   +25% so the provider stays saturated), once per latency. Below 1.3x (the
+//   spread of normal answers) it may grow again.
+// - Losses (Netflix concurrency-limits' advice for clients): a 429, timeout or
+//   5xx halves the ceiling, at most once per latency.
+// The ceiling starts at parallel_workers and grows by one per good answer
+// (doubling per round trip: "slow start") only while the ceiling is what holds
+// the work back, then by one per window of `ceiling` answers after a loss.
+// max_concurrent_requests caps everything. Without adaptive_rate_limiting the
+// limit is simply min(parallel_workers, max_concurrent_requests).
 // Pure arithmetic; time comes in as arguments.
 
 export interface ConcurrencyOptions {
-  /** min(parallel_workers, max_concurrent_requests). */
+  /** max_concurrent_requests. */
   max: number;
+  /** parallel_workers: requests in flight before anything was measured. */
+  initial: number;
   adaptive: boolean;
   min?: number;
   /** Little's-law headroom factor. */
   headroom?: number;
-  /** EWMA weight of a new latency sample. */
-  alpha?: number;
 }
+
+/** Latency per answer token over its uncongested floor: above this we are past the provider's knee. */
+export const CONGESTED = 1.6;
+/** Below this the provider has room: the ceiling may grow (normal answers spread up to ~1.2x). */
+export const UNCONGESTED = 1.3;
 
 export class ConcurrencyController {
   private ceiling: number;
   private successes = 0;
   private lastCut = -Infinity;
-  private latencyMs: number | undefined;
+  private slowStart = true;
   private readonly min: number;
 
   constructor(private readonly opts: ConcurrencyOptions) {
     this.min = Math.max(1, opts.min ?? 1);
-    this.ceiling = Math.max(this.min, opts.max);
+    this.ceiling = Math.max(this.min, Math.min(opts.max, opts.initial));
   }
 
   get aimdCeiling(): number {
     return this.ceiling;
   }
-  get latencyEstimateMs(): number | undefined {
-    return this.latencyMs;
-  }
 
   /**
-   * The current limit. `ratePerS` is what the rate budget allows per second and
-   * `burst` how many requests it can release at once.
+   * The current limit. `ratePerS` is the requests per second the binding limit
+   * allows, `holdMs` how long a request holds its slot (undefined: not measured
+   * yet), `burst` how many requests the budget can release at once.
    */
-  limit(ratePerS: number, burst = 0): number {
-    if (!this.opts.adaptive) return this.opts.max;
-    const need =
-      this.latencyMs === undefined
-        ? this.opts.max // nothing measured yet: let the rate budget pace
-        : Math.ceil(ratePerS * (this.latencyMs / 1000) * (this.opts.headroom ?? 1.25) + burst) + 1;
+  limit(ratePerS: number, holdMs: number | undefined, burst = 0): number {
+    if (!this.opts.adaptive) return Math.max(this.min, Math.min(this.opts.max, this.opts.initial));
+    const need = holdMs === undefined ? Infinity : Math.ceil(ratePerS * (holdMs / 1000) * (this.opts.headroom ?? 1.25) + burst) + 1;
     return Math.max(this.min, Math.min(this.opts.max, Math.floor(this.ceiling), need));
   }
 
-  onSuccess(latencyMs: number): void {
-    const a = this.opts.alpha ?? 0.2;
-    this.latencyMs = this.latencyMs === undefined ? latencyMs : this.latencyMs + a * (latencyMs - this.latencyMs);
+  /**
+   * A good answer. `congestion` is latency per answer token over the best
+   * recently seen (1 = uncongested); `inFlight` the requests in flight with it;
+   * `limited` whether work was waiting for a slot (only then may the ceiling grow).
+   */
+  onSuccess(now: number, latencyMs: number, congestion: number, inFlight: number, limited: boolean): void {
     if (!this.opts.adaptive) return;
+    if (congestion > CONGESTED) {
+      this.successes = 0;
+      this.slowStart = false;
+      if (now - this.lastCut < latencyMs) return;
+      this.lastCut = now;
+      // Processor sharing: slowdown = in flight / capacity.
+      const knee = Math.max(inFlight, 1) / congestion;
+      this.ceiling = Math.max(this.min, Math.min(this.ceiling, Math.ceil(knee * 1.25)));
+      return;
+    }
+    if (congestion > UNCONGESTED || !limited) return;
+    if (this.slowStart) {
+      this.ceiling = Math.min(this.opts.max, this.ceiling + 1);
+      return;
+    }
     this.successes += 1;
     if (this.successes >= Math.floor(this.ceiling)) {
       this.successes = 0;
@@ -66,11 +92,11 @@ export class ConcurrencyController {
   }
 
   /** A 429, timeout or 5xx. Returns true when it cut the ceiling. */
-  onLoss(now: number, inFlight: number): boolean {
+  onLoss(now: number, inFlight: number, latencyMs: number | undefined): boolean {
     if (!this.opts.adaptive) return false;
     this.successes = 0;
-    const cooldown = this.latencyMs ?? 1000;
-    if (now - this.lastCut < cooldown) return false;
+    this.slowStart = false;
+    if (now - this.lastCut < (latencyMs ?? 1000)) return false;
     this.lastCut = now;
     // Halve what was really in use, not a ceiling that was never reached.
     this.ceiling = Math.max(this.min, Math.floor(Math.min(this.ceiling, Math.max(inFlight, this.min)) / 2));

@@ -11,16 +11,17 @@ import { randomUUID } from "node:crypto";
 import type { ResolvedConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { readImageHeader } from "@/lib/images";
 import { createProvider, type PhotoInput, type ProviderError, type VisionProvider } from "@/lib/llama";
 import { storage } from "@/lib/storage";
-import { backoffMs } from "./backoff";
-import { BatchSizer } from "./batching";
+import { BatchSizer, takeBatch } from "./batching";
 import { lookupCache, type CacheKey } from "./cache";
 import { fastModeSkipReason } from "./fast-mode";
 import { claimPhotos, releasePhotos, remainingInScope, renewLeases, type ClaimedPhoto, type Scope } from "./queue";
 import { BURST_SECONDS, PRIORITY_NEW, PRIORITY_RETRY, RequestScheduler, type Attempt } from "./scheduler";
 import { createSharedBudget, type SharedBudget } from "./shared-budget";
 import { RunStats, type RunReport } from "./stats";
+import { nextRetry, OutageDetector } from "./retry-policy";
 import { ResultWriter } from "./writer";
 
 export interface EngineOptions {
@@ -74,19 +75,6 @@ interface Work {
   followers: ClaimedPhoto[];
 }
 
-const MAX_RATE_LIMITED_RETRIES = 20;
-// An outage: provider-side failures (network, 5xx, timeout, unusable answer) of
-// this many requests AND this many different photos in a row, with no answer in
-// between (one photo failing alone again and again is that photo's problem and
-// spends its own retries). From then on failures pause every request (one round
-// of probes per pause) instead of spending the photos' retries, so a provider
-// down or answering garbage for longer than the retry budget loses no photo.
-const OUTAGE_AFTER = 3;
-const OUTAGE_PAUSE = { stepMs: 500, capMs: 5000 };
-// Bound for a provider that never comes back (about ten minutes of probing at the cap).
-const MAX_OUTAGE_RETRIES = 120;
-const BACKOFF = { baseMs: 500, capMs: 30_000 };
-
 export class AnalysisEngine {
   readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private readonly provider: VisionProvider;
@@ -112,10 +100,7 @@ export class AnalysisEngine {
   private readonly timers = new Set<NodeJS.Timeout>();
   private jobs = 0;
   private outstanding = 0;
-  /** Provider-side failures since the last answer (see OUTAGE_AFTER). */
-  private consecutiveFailures = 0;
-  /** Photos of those failures (kept only up to OUTAGE_AFTER). */
-  private readonly failureStreak = new Set<string>();
+  private readonly outages = new OutageDetector();
   private fatal: string | undefined;
   private wake: (() => void) | undefined;
   /** One AnalysisRun row per set touched; `total` is the whole engine's view. */
@@ -153,7 +138,7 @@ export class AnalysisEngine {
       { debug, onRequest: () => this.total.request() },
       this.shared,
     );
-    this.sizer = new BatchSizer(this.cfg.batchSize, this.cfg.optimalBatchSize, (Math.min(this.cfg.fastTimeoutS, this.cfg.timeoutS) * 1000) / 2);
+    this.sizer = new BatchSizer(this.cfg.batchSize, this.cfg.optimalBatchSize);
     this.writer = new ResultWriter(
       this.key,
       (f) => {
@@ -244,7 +229,7 @@ export class AnalysisEngine {
     this.signal.addEventListener("abort", onAbort);
     try {
       while (!this.signal.aborted && !this.fatal) {
-        const highWater = Math.max(64, this.scheduler.limit * this.sizer.current * 2);
+        const highWater = Math.max(64, this.scheduler.limit * this.batchSize() * 2);
         let claimed = 0;
         if (highWater - this.outstanding >= Math.min(32, highWater / 4)) {
           const rows = await claimPhotos(this.opts.scope, this.owner, Math.min(500, highWater - this.outstanding), this.leaseMs);
@@ -332,20 +317,14 @@ export class AnalysisEngine {
     this.dispatch();
   }
 
+  /** Photos per request now: as configured, or auto (see BatchSizer) within what answers in time. */
+  private batchSize(): number {
+    return this.sizer.current(this.scheduler.batchFitsInTime());
+  }
+
+  /** The next batch: one team's photos only (see takeBatch). */
   private takeBatch(from: Work[]): Work[] {
-    const head = from[0] as Work;
-    if (head.single) return [from.shift() as Work];
-    const batch: Work[] = [];
-    for (let i = 0; i < from.length && batch.length < this.sizer.current; ) {
-      const w = from[i] as Work;
-      if (w.single) {
-        i++;
-        continue;
-      }
-      batch.push(w);
-      from.splice(i, 1);
-    }
-    return batch;
+    return takeBatch(from, this.batchSize());
   }
 
   /** Hands batches to the scheduler, keeping its queue short (slots are the real limit). */
@@ -377,7 +356,9 @@ export class AnalysisEngine {
       try {
         const jpeg = await storage().get(w.photo.contentHash, "analysis");
         const p = w.photo;
-        inputs.push({ id: p.id, contentHash: p.contentHash, jpeg, width: p.width ?? 0, height: p.height ?? 0, sharpness: p.sharpness, brightness: p.brightness });
+        // The JPEG's own size books its image tokens (photos prepared before ADR 011 were sent larger).
+        const size = await readImageHeader(jpeg).catch(() => ({ width: 0, height: 0 }));
+        inputs.push({ id: p.id, contentHash: p.contentHash, jpeg, width: size.width, height: size.height, sharpness: p.sharpness, brightness: p.brightness });
         ready.push(w);
       } catch {
         this.fail(w, "The analysis image of this photo is missing from storage; upload the photo again.");
@@ -400,26 +381,36 @@ export class AnalysisEngine {
       // Not a provider answer (a bug or an expired job): retry like a network failure.
       const msg = `Internal error while sending: ${(err as Error).message}`;
       this.total.lastError = msg;
-      for (const w of ready) this.retry(w, msg, false);
+      this.retry(ready, msg, false);
       return;
     } finally {
       // A stopped set's entry is already gone (or replaced after a resume): leave that one be.
       if (--slot.batches === 0 && this.scheduled.get(setId) === slot) this.scheduled.delete(setId);
     }
-    this.count(setId, (s) => {
+    // The request served every set of the batch: each is booked for it.
+    this.countSets(ready, (s) => {
       if (s !== this.total) s.request();
       s.latency(a.latencyMs);
     });
     if (a.ok) this.onSuccess(ready, a);
-    else this.onFailure(ready, a.error, a.latencyMs);
+    else this.onFailure(ready, a.error);
+  }
+
+  /** Counts once into the total and once into the run of every set among `works`. */
+  private countSets(works: readonly Work[], f: (s: RunStats) => void): void {
+    f(this.total);
+    for (const setId of new Set(works.map((w) => w.photo.setId))) {
+      const r = this.runs.get(setId);
+      if (r) f(r.stats);
+    }
   }
 
   private onSuccess(ready: Work[], a: Extract<Attempt, { ok: true }>): void {
     // The provider answered: not (or no longer) an outage.
-    this.consecutiveFailures = 0;
-    this.failureStreak.clear();
+    this.outages.answered();
     const byId = new Map(a.result.outcomes.map((o) => [o.photoId, o]));
-    const tokensEach = Math.round(a.result.usage.totalTokens / ready.length);
+    // What the request cost, shared by its photos (a set is booked its photos' share).
+    const tokensEach = Math.round(a.tokens / ready.length);
     let bad = 0;
     for (const w of ready) {
       const o = byId.get(w.photo.id);
@@ -431,6 +422,7 @@ export class AnalysisEngine {
             if (p === w.photo) {
               s.c.analyzed += 1;
               s.c.tokensUsed += tokensEach;
+              if (o.repairs.length > 0) s.c.repaired += 1;
             } else s.c.cached += 1; // identical content: answered by the same request
             s.imagesDone(1);
           });
@@ -440,21 +432,21 @@ export class AnalysisEngine {
         bad += 1;
         const why = o ? o.error : "The answer did not include this photo.";
         w.attempts += 1;
-        this.retry(w, why, true);
+        this.retry([w], why, true);
       }
     }
-    this.sizer.record(ready.length, bad, a.latencyMs);
+    this.sizer.record(ready.length, bad);
   }
 
-  private onFailure(ready: Work[], e: ProviderError, latencyMs: number): void {
-    const setId = (ready[0] as Work).photo.setId;
-    this.count(setId, (s) => {
+  private onFailure(ready: Work[], e: ProviderError): void {
+    this.countSets(ready, (s) => {
       s.failedRequests += 1;
       s.lastError = e.message;
       if (e.kind === "rate_limited") s.c.rateLimited += 1;
       if (e.kind === "timeout") s.c.timeouts += 1;
     });
-    this.sizer.record(ready.length, ready.length, latencyMs);
+    // A 429 says nothing about batch size; a batch that timed out or came back unusable does.
+    if (e.kind === "timeout" || e.kind === "invalid_answer") this.sizer.record(ready.length, ready.length);
     if (!e.retryable) {
       // The caller's own mistake (key, model, request): every further request would fail the same way.
       this.fatal = e.message;
@@ -468,17 +460,14 @@ export class AnalysisEngine {
       if (e.kind === "rate_limited") w.limited += 1;
       else if (outage) w.outage += 1;
       else w.attempts += 1;
-      this.retry(w, e.message, split, e.retryAfterMs);
     }
+    this.retry(ready, e.message, split, e.retryAfterMs);
   }
 
   /** Counts provider-side failures in a row; in an outage pauses all requests and says so. */
   private noteOutage(e: ProviderError, ready: Work[]): boolean {
-    if (e.kind !== "network" && e.kind !== "server" && e.kind !== "timeout" && e.kind !== "invalid_answer") return false;
-    this.consecutiveFailures += 1;
-    for (const w of ready) if (this.failureStreak.size < OUTAGE_AFTER) this.failureStreak.add(w.photo.id);
-    if (this.consecutiveFailures < OUTAGE_AFTER || this.failureStreak.size < OUTAGE_AFTER) return false;
-    const pauseMs = Math.min(OUTAGE_PAUSE.capMs, OUTAGE_PAUSE.stepMs * (this.consecutiveFailures - OUTAGE_AFTER + 1));
+    const pauseMs = this.outages.failed(e.kind, ready.map((w) => w.photo.id));
+    if (pauseMs === null) return false;
     this.scheduler.budget.pause(pauseMs, Date.now());
     this.scheduler.gate.poke();
     const msg = `The provider is unavailable (${e.message}); requests paused and retried, photos keep their retries.`;
@@ -486,19 +475,32 @@ export class AnalysisEngine {
     return true;
   }
 
-  private retry(w: Work, why: string, single: boolean, retryAfterMs?: number): void {
-    w.lastError = why;
-    if (w.attempts > this.cfg.maxRetries || w.limited > MAX_RATE_LIMITED_RETRIES || w.outage > MAX_OUTAGE_RETRIES) {
-      this.fail(w, `Failed after ${w.attempts + w.limited + w.outage} attempts: ${why}`);
-      return;
+  /**
+   * Retries photos that failed together (a batch refused with a 429, a 5xx)
+   * together: one wait, then back in one batch, so a 429 does not turn a batch
+   * of 8 into 8 requests of one. Photos past their retry bound fail.
+   */
+  private retry(works: readonly Work[], why: string, single: boolean, retryAfterMs?: number): void {
+    const random = Math.random();
+    let delay = 0;
+    const again: Work[] = [];
+    for (const w of works) {
+      w.lastError = why;
+      const next = nextRetry(w, this.cfg.maxRetries, random, retryAfterMs);
+      if (!next.retry) {
+        this.fail(w, `Failed after ${next.attempts} attempts: ${why}`);
+        continue;
+      }
+      w.single = w.single || single;
+      this.count(w.photo.setId, (s) => (s.c.retries += 1));
+      delay = Math.max(delay, next.delayMs);
+      again.push(w);
     }
-    w.single = w.single || single;
-    this.count(w.photo.setId, (s) => (s.c.retries += 1));
-    const delay = backoffMs(w.attempts + w.limited, BACKOFF, Math.random(), retryAfterMs);
+    if (again.length === 0) return;
     // The wait happens here, outside any concurrency slot; the retry is a new job.
     const t = setTimeout(() => {
       this.timers.delete(t);
-      this.retryReady.push(w);
+      this.retryReady.push(...again);
       this.dispatch();
     }, delay);
     this.timers.add(t);
@@ -593,18 +595,20 @@ export class AnalysisEngine {
   }
 
   private async writeStats(final: boolean, cancelled = false, runs = [...this.runs.values()]): Promise<void> {
-    const g = {
-      concurrency: this.scheduler.requestsInFlight,
-      concurrencyLimit: this.scheduler.limit,
-      backingOff: this.scheduler.budget.isPaused(Date.now()),
-      ceilingRps: this.scheduler.ceilingRps,
-    };
+    const binding = this.scheduler.binding();
     const updates = runs.map(async (r) => {
       const c = r.stats.c;
       const remaining = Math.max(0, c.images - c.analyzed - c.cached - c.skipped - c.failed);
+      const g = {
+        concurrency: this.scheduler.requestsInFlight,
+        concurrencyLimit: this.scheduler.limit,
+        backingOff: this.scheduler.budget.isPaused(Date.now()),
+        ceilingRps: this.scheduler.ceilingRps,
+        limit: r.stats.limitUse(this.scheduler.budget.limits, binding),
+      };
       const data = r.stats.live(g, remaining);
       if (final) {
-        const rep = r.stats.report(g.ceilingRps, cancelled);
+        const rep = r.stats.report(g.ceilingRps, cancelled, g.limit);
         Object.assign(data, {
           requestsPerS: rep.requestsPerS,
           imagesPerS: rep.imagesPerS,
@@ -633,7 +637,7 @@ export class AnalysisEngine {
     await releasePhotos(this.owner).catch(() => undefined);
     await this.writeStats(true, cancelled);
     if (this.ownsShared) await this.shared?.close();
-    const rep = this.total.report(this.scheduler.ceilingRps, cancelled);
+    const rep = this.total.report(this.scheduler.ceilingRps, cancelled, this.total.limitUse(this.scheduler.budget.limits, this.scheduler.binding()));
     const first = [...this.runs.values()][0];
     if (this.fatal) rep.lastError = this.fatal;
     return { ...rep, runId: this.runs.size === 1 && first ? first.stats.runId : "" };

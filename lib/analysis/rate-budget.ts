@@ -42,7 +42,8 @@ export interface RateHeaders {
   remainingTokens?: number;
 }
 
-export type Admission = { ok: true } | { ok: false; waitMs: number; reason: "paused" | "spacing" | "pacing" | "window" | "tokens" };
+/** An admitted request carries its ticket, to settle its tokens when the answer says what it really cost. */
+export type Admission = { ok: true; ticket: number } | { ok: false; waitMs: number; reason: "paused" | "spacing" | "pacing" | "window" | "tokens" };
 
 export class RateBudget {
   private readonly windowMs: number;
@@ -61,6 +62,16 @@ export class RateBudget {
   private times: number[] = [];
   private tokens: number[] = [];
   private head = 0;
+  /** Tickets admitted before times[0] (entries dropped from the arrays' front). */
+  private dropped = 0;
+  /**
+   * Tokens booked beyond what requests in flight are expected to cost (their
+   * answer allowance's spare part), by ticket. A provider that refunds holds
+   * them back from its bucket until the answer: the pacing bucket may not
+   * fill above its capacity less them.
+   */
+  private readonly holds = new Map<number, number>();
+  private held = 0;
   private windowCount = 0;
   private windowTokens = 0;
 
@@ -117,7 +128,7 @@ export class RateBudget {
     const dt = Math.max(0, now - this.last);
     this.last = Math.max(this.last, now);
     this.level = Math.min(this.capacity(), this.level + (dt * this.rpm) / this.windowMs);
-    this.tokenLevel = Math.min(this.tokenCapacity(), this.tokenLevel + (dt * this.tpm) / this.windowMs);
+    this.tokenLevel = Math.min(this.tokenCapacity() - this.held, this.tokenLevel + (dt * this.tpm) / this.windowMs);
   }
 
   private evict(now: number): void {
@@ -130,15 +141,17 @@ export class RateBudget {
     if (this.head > 1024 && this.head * 2 > this.times.length) {
       this.times = this.times.slice(this.head);
       this.tokens = this.tokens.slice(this.head);
+      this.dropped += this.head;
       this.head = 0;
     }
   }
 
   /**
-   * Admits one request of `tokens` estimated tokens at `now` (and records it),
-   * or says how long to wait before asking again.
+   * Admits one request booking `tokens` at `now` (and records it), or says how
+   * long to wait before asking again. `expected` is what it is expected to
+   * really cost; the rest is held until it is settled.
    */
-  tryAcquire(tokens: number, now: number): Admission {
+  tryAcquire(tokens: number, now: number, expected = tokens): Admission {
     if (now < this.pausedUntil) return { ok: false, waitMs: this.pausedUntil - now, reason: "paused" };
     const spacing = this.opts.minSpacingMs ?? 0;
     if (spacing > 0 && now < this.lastStart + spacing) {
@@ -148,7 +161,9 @@ export class RateBudget {
     if (this.level < 1) {
       return { ok: false, waitMs: Math.max(1, ((1 - this.level) * this.windowMs) / this.rpm), reason: "pacing" };
     }
-    // A request bigger than the token bucket's capacity waits for a full bucket.
+    // A request bigger than the token bucket's capacity waits for a full bucket
+    // and leaves it in debt (as providers do), so the long-run rate is the limit.
+    // While others' held allowances keep the bucket from filling that far, it waits for their answers.
     const needTokens = Math.min(tokens, this.tokenCapacity());
     if (this.tokenLevel < needTokens) {
       return { ok: false, waitMs: Math.max(1, ((needTokens - this.tokenLevel) * this.windowMs) / this.tpm), reason: "tokens" };
@@ -166,17 +181,52 @@ export class RateBudget {
       return { ok: false, waitMs: Math.max(1, until - now), reason: "window" };
     }
     this.level -= 1;
-    this.tokenLevel -= needTokens;
+    this.tokenLevel -= tokens;
     this.lastStart = now;
     this.times.push(now);
     this.tokens.push(tokens);
     this.windowCount += 1;
     this.windowTokens += tokens;
-    return { ok: true };
+    const ticket = this.dropped + this.times.length - 1;
+    const hold = Math.max(0, tokens - expected);
+    if (hold > 0) {
+      this.holds.set(ticket, hold);
+      this.held += hold;
+    }
+    return { ok: true, ticket };
   }
 
-  /** Requests admitted at or after `t` (binary search in the log). */
-  private countSince(t: number): number {
+  /**
+   * The answer to an admitted request says what it really cost (prompt +
+   * answer, usually less than the allowance booked): the difference goes back
+   * into the pacing bucket and, while the request is still in the 60 s window,
+   * into the window's total. A request that cost more is booked up.
+   */
+  settle(ticket: number, actualTokens: number, now: number): void {
+    const hold = this.holds.get(ticket);
+    if (hold !== undefined) {
+      this.holds.delete(ticket);
+      this.held = Math.max(0, this.held - hold);
+    }
+    if (!(actualTokens >= 0)) return;
+    this.evict(now);
+    const i = ticket - this.dropped;
+    if (i < this.head || i >= this.times.length) return;
+    const booked = this.tokens[i] as number;
+    this.tokens[i] = actualTokens;
+    this.windowTokens += actualTokens - booked;
+    this.refill(now);
+    this.tokenLevel = Math.min(this.tokenCapacity(), this.tokenLevel + booked - actualTokens);
+  }
+
+  /** Tokens booked in the last 60 s per request booked (0 when none): what a request costs now. */
+  tokensPerRequest(now: number): number {
+    this.evict(now);
+    return this.windowCount > 0 ? this.windowTokens / this.windowCount : 0;
+  }
+
+  /** Index of the first request admitted at or after `t` (binary search in the log). */
+  private firstSince(t: number): number {
     let lo = this.head;
     let hi = this.times.length;
     while (lo < hi) {
@@ -184,7 +234,7 @@ export class RateBudget {
       if ((this.times[mid] as number) < t) lo = mid + 1;
       else hi = mid;
     }
-    return this.times.length - lo;
+    return lo;
   }
 
   /**
@@ -213,14 +263,22 @@ export class RateBudget {
       this.headerCap = Math.max(1, h.remainingRequests);
       let available = h.remainingRequests;
       if (sentAt !== undefined && sentAt <= now) {
-        const since = Math.max(0, this.countSince(sentAt) - 1); // not the request itself
+        const since = Math.max(0, this.times.length - this.firstSince(sentAt) - 1); // not the request itself
         available = h.remainingRequests + ((now - sentAt) * this.rpm) / this.windowMs - since;
       }
       const usable = Math.max(0, available - this.margin());
       this.level = Math.min(this.level, usable);
     }
     if (h.remainingTokens !== undefined && h.remainingTokens >= 0) {
-      this.tokenLevel = Math.min(this.tokenLevel, h.remainingTokens);
+      // The same estimate in tokens: a hosted model answers tens of seconds after
+      // it admitted the request, so the bare header is far too low by now.
+      let available = h.remainingTokens;
+      if (sentAt !== undefined && sentAt <= now) {
+        let since = 0;
+        for (let i = this.firstSince(sentAt) + 1; i < this.times.length; i++) since += this.tokens[i] as number;
+        available = h.remainingTokens + ((now - sentAt) * this.tpm) / this.windowMs - since;
+      }
+      this.tokenLevel = Math.min(this.tokenLevel, Math.max(0, available - (this.tpm / this.windowMs) * 100));
     }
   }
 

@@ -4,9 +4,21 @@
 // scheduled ahead of new work by bottleneck's priorities before they get here).
 import type { RateBudget } from "./rate-budget";
 
-interface Waiter {
+/** What a request books and is expected to really cost, in tokens. */
+export interface Booking {
   tokens: number;
-  resolve: () => void;
+  expected: number;
+}
+
+interface Waiter {
+  /**
+   * Asked each time the waiter reaches the head: a request that waited is
+   * booked with what is known when it is admitted (answers seen meanwhile
+   * teach the real answer length), not what was known when it started waiting.
+   */
+  booking: () => Booking;
+  /** Called with the admission's ticket (RateBudget.settle) and what was booked. */
+  resolve: (admitted: { ticket: number } & Booking) => void;
   reject: (err: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -26,10 +38,12 @@ export class RateGate {
     return this.queue.length;
   }
 
-  acquire(tokens: number, signal?: AbortSignal): Promise<void> {
+  /** Waits for budget for one request; resolves its ticket and what it booked. */
+  acquire(booking: number | (() => Booking), signal?: AbortSignal): Promise<{ ticket: number } & Booking> {
     if (signal?.aborted) return Promise.reject(signal.reason);
-    return new Promise<void>((resolve, reject) => {
-      const w: Waiter = { tokens, resolve, reject, signal };
+    const book = typeof booking === "number" ? () => ({ tokens: booking, expected: booking }) : booking;
+    return new Promise((resolve, reject) => {
+      const w: Waiter = { booking: book, resolve, reject, signal };
       if (signal) {
         w.onAbort = () => {
           this.queue = this.queue.filter((x) => x !== w);
@@ -53,7 +67,8 @@ export class RateGate {
     this.timer = undefined;
     while (this.queue.length > 0) {
       const w = this.queue[0] as Waiter;
-      const a = this.budget.tryAcquire(w.tokens, this.now());
+      const b = w.booking();
+      const a = this.budget.tryAcquire(b.tokens, this.now(), b.expected);
       if (!a.ok) {
         this.onWait?.(a.reason, a.waitMs);
         this.timer = setTimeout(() => this.pump(), Math.max(1, Math.ceil(a.waitMs)));
@@ -61,7 +76,7 @@ export class RateGate {
       }
       this.queue.shift();
       if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
-      w.resolve();
+      w.resolve({ ticket: a.ticket, ...b });
     }
   }
 

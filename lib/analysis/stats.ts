@@ -3,6 +3,7 @@
 // report. Rates are over the last few seconds while running, over the whole
 // run in the report.
 import { adviceFor, type ResolvedConfig } from "@/lib/config";
+import type { Prisma } from "@/lib/db";
 
 export interface RunCounters {
   images: number;
@@ -15,10 +16,28 @@ export interface RunCounters {
   retries: number;
   timeouts: number;
   tokensUsed: number;
+  /** Photos analysed from a repaired answer (instead of a retry). */
+  repaired: number;
+}
+
+/** The limit that held a run back, and how much of it the run used. */
+export interface LimitUse {
+  binding: "requests" | "tokens" | "capacity" | "concurrency" | null;
+  /** 0..1 of the requests or tokens per minute allowed over the run; null for capacity/concurrency. */
+  used: number | null;
 }
 
 export interface RunReport extends RunCounters {
   runId: string;
+  /** Photos analysed of photos attempted (sent to the analyser or failed on the way), 0..1; null when none was. */
+  successRate: number | null;
+  /** Requests answered well the first time, 0..1 (the guide's success rate); null without requests. */
+  requestSuccessRate: number | null;
+  /** Tokens charged per photo analysed by a request; null when none was. */
+  tokensPerPhoto: number | null;
+  /** Photos per request, over the requests that were answered. */
+  photosPerRequest: number | null;
+  limit: LimitUse;
   elapsedS: number;
   imagesPerS: number;
   requestsPerS: number;
@@ -41,6 +60,7 @@ export interface LiveGauges {
   concurrencyLimit: number;
   backingOff: boolean;
   ceilingRps: number;
+  limit: LimitUse;
 }
 
 const RATE_WINDOW_MS = 5_000;
@@ -57,6 +77,7 @@ export class RunStats {
     retries: 0,
     timeouts: 0,
     tokensUsed: 0,
+    repaired: 0,
   };
   failedRequests = 0;
   lastError: string | null = null;
@@ -110,7 +131,7 @@ export class RunStats {
     return (list.length * 1000) / span;
   }
 
-  advice(ceilingRps: number, rps: number): string[] {
+  advice(ceilingRps: number, rps: number, limit?: LimitUse): string[] {
     const c = this.c;
     return adviceFor(
       {
@@ -121,13 +142,15 @@ export class RunStats {
         successRate: requestSuccessRate(c.requests, this.failedRequests) ?? 1,
         rps,
         ceilingRps,
+        binding: limit?.binding,
+        limitUsed: limit?.used,
       },
       this.cfg,
     );
   }
 
   /** The AnalysisRun columns for a live update. */
-  live(g: LiveGauges, remaining: number): Record<string, unknown> {
+  live(g: LiveGauges, remaining: number): Prisma.AnalysisRunUpdateInput {
     const now = this.now();
     const rps = this.recentRate(this.recentReq, now);
     const ips = this.recentRate(this.recentImg, now);
@@ -144,8 +167,28 @@ export class RunStats {
       backingOff: g.backingOff,
       failedRequests: this.failedRequests,
       lastError: this.lastError,
-      advice: this.advice(g.ceilingRps, rps).join("\n") || null,
+      advice: this.advice(g.ceilingRps, rps, g.limit).join("\n") || null,
+      bindingLimit: g.limit.binding,
+      limitUsed: g.limit.used === null ? null : round(g.limit.used),
     };
+  }
+
+  /**
+   * Which limit held the run back and how much of it was used, over the time
+   * requests were being sent: requests and tokens per minute are measured
+   * against the limits in force; the provider's capacity or our own
+   * max_concurrent_requests when the scheduler says so.
+   */
+  limitUse(limits: { requestsPerMinute: number; tokensPerMinute: number }, scheduler: LimitUse["binding"]): LimitUse {
+    if (scheduler === null || this.firstRequestAt === undefined) return { binding: scheduler, used: null };
+    const minutes = Math.max(1, (this.endedAt ?? this.now()) - this.firstRequestAt) / 60_000;
+    const requests = this.c.requests / (limits.requestsPerMinute * minutes);
+    const tokens = this.c.tokensUsed / (limits.tokensPerMinute * minutes);
+    if (scheduler === "capacity" || scheduler === "concurrency") {
+      // A budget nearly spent binds whatever the latency said.
+      if (Math.max(requests, tokens) < 0.9) return { binding: scheduler, used: null };
+    }
+    return requests >= tokens ? { binding: "requests", used: Math.min(1, requests) } : { binding: "tokens", used: Math.min(1, tokens) };
   }
 
   private endedAt: number | undefined;
@@ -154,12 +197,19 @@ export class RunStats {
     this.endedAt ??= this.now();
   }
 
-  report(ceilingRps: number, cancelled: boolean): RunReport {
+  report(ceilingRps: number, cancelled: boolean, limit: LimitUse = { binding: null, used: null }): RunReport {
     const elapsedS = Math.max(0.001, ((this.endedAt ?? this.now()) - this.startedAt) / 1000);
     const requestsPerS = this.c.requests / elapsedS;
+    const attempted = this.c.analyzed + this.c.failed;
+    const answered = this.c.requests - this.failedRequests;
     return {
       runId: this.runId,
       ...this.c,
+      successRate: attempted > 0 ? round(this.c.analyzed / attempted, 4) : null,
+      requestSuccessRate: requestSuccessRate(this.c.requests, this.failedRequests),
+      tokensPerPhoto: this.c.analyzed > 0 && this.c.tokensUsed > 0 ? Math.round(this.c.tokensUsed / this.c.analyzed) : null,
+      photosPerRequest: answered > 0 && this.c.analyzed > 0 ? round(this.c.analyzed / answered) : null,
+      limit,
       elapsedS: round(elapsedS),
       imagesPerS: round((this.c.analyzed + this.c.cached + this.c.skipped) / elapsedS),
       requestsPerS: round(requestsPerS),
@@ -170,7 +220,7 @@ export class RunStats {
       lastError: this.lastError,
       // "Too slow" advice only when there was work for at least 10 s at the ceiling:
       // a small run cannot fill the pipe whatever the settings.
-      advice: this.advice(this.c.requests >= ceilingRps * 10 ? ceilingRps : 0, requestsPerS),
+      advice: this.advice(this.c.requests >= ceilingRps * 10 ? ceilingRps : 0, requestsPerS, this.c.requests >= 10 ? limit : undefined),
       cancelled,
       firstRequestS: this.firstRequestAt === undefined ? null : round((this.firstRequestAt - this.startedAt) / 1000),
       lastRequestS: this.lastRequestAt === undefined ? null : round((this.lastRequestAt - this.startedAt) / 1000),
@@ -186,8 +236,9 @@ function trim(list: number[], now: number): void {
   list.splice(0, i);
 }
 
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
+function round(x: number, places = 2): number {
+  const f = 10 ** places;
+  return Math.round(x * f) / f;
 }
 
 /**

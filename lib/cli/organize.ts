@@ -154,9 +154,13 @@ async function main(argv: string[]): Promise<number> {
     json.provider === "local"
       ? "Measured locally: no requests sent"
       : `${count(json.requests, "request")}, ${json.rate_limited} rate-limited, ${json.retries} retries, ${json.timeouts} timeouts` +
-        `${json.success_rate === null ? "" : ` (success rate ${(json.success_rate * 100).toFixed(1)}%)`}, ${json.requests_per_s} requests/s`;
+        `${json.request_success_rate === null ? "" : ` (request success ${pct(json.request_success_rate)})`}, ${json.requests_per_s} requests/s` +
+        `${json.binding_limit ? `; bound by ${limitName(json.binding_limit)}${json.limit_used === null ? "" : `: ${pct(json.limit_used)} used`}` : ""}` +
+        `${json.tokens_per_photo === null ? "" : `; ${json.tokens_per_photo} tokens a photo, ${json.photos_per_request ?? "?"} photos a request`}` +
+        `${json.answers_repaired > 0 ? `; ${count(json.answers_repaired, "answer")} repaired` : ""}`;
   console.log(
     `\n${count(json.images, "photo")}: ${json.analyzed} analysed, ${json.cached} from cache, ${json.skipped} skipped, ${json.failed} failed` +
+      `${json.success_rate === null ? "" : `, success rate ${pct(json.success_rate)}`}` +
       ` (${count(ingest.rejected.length, "file")} refused). ${requests}; ${json.images_per_s} photos/s over the ${json.analysis_elapsed_s} s of analysis;` +
       ` ${json.elapsed_s} s in all.`,
   );
@@ -176,6 +180,10 @@ async function main(argv: string[]): Promise<number> {
   }
   return report.cancelled ? 130 : json.failed > 0 ? 1 : 0;
 }
+
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+const LIMIT_NAMES: Record<string, string> = { requests: "requests/min", tokens: "tokens/min", capacity: "the provider's capacity", concurrency: "max_concurrent_requests" };
+const limitName = (b: string) => LIMIT_NAMES[b] ?? b;
 
 async function isFolder(p: string): Promise<boolean> {
   try {

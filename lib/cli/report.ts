@@ -14,9 +14,21 @@ export interface CliReport {
   rate_limited: number;
   retries: number;
   timeouts: number;
-  /** Requests answered well the first time (the guide's success rate), null without requests. */
+  /** Photos analysed of photos attempted (analysed or failed), null when none was. */
   success_rate: number | null;
+  /** Requests answered well the first time (the guide's request success), null without requests. */
+  request_success_rate: number | null;
   tokens_used: number;
+  /** Tokens charged per photo analysed by a request, null when none was. */
+  tokens_per_photo: number | null;
+  /** Photos per answered request. */
+  photos_per_request: number | null;
+  /** Photos analysed from a repaired answer instead of a retry. */
+  answers_repaired: number;
+  /** The limit that held the run back: requests, tokens (per minute), capacity or concurrency; null without requests. */
+  binding_limit: string | null;
+  /** Share 0..1 of that limit used over the run (requests and tokens only). */
+  limit_used: number | null;
   elapsed_s: number;
   analysis_elapsed_s: number;
   images_per_s: number;
@@ -62,8 +74,14 @@ export function cliReport(a: {
     rate_limited: r.rateLimited,
     retries: r.retries,
     timeouts: r.timeouts,
-    success_rate: nullableR4(requestSuccessRate(r.requests, r.failedRequests)),
+    success_rate: nullableR4(r.successRate),
+    request_success_rate: nullableR4(requestSuccessRate(r.requests, r.failedRequests)),
     tokens_used: r.tokensUsed,
+    tokens_per_photo: r.tokensPerPhoto,
+    photos_per_request: r.photosPerRequest,
+    answers_repaired: r.repaired,
+    binding_limit: r.requests > 0 ? r.limit.binding : null,
+    limit_used: r.requests > 0 ? nullableR4(r.limit.used) : null,
     elapsed_s: r2(a.elapsedS),
     analysis_elapsed_s: r.elapsedS,
     images_per_s: r.imagesPerS,

@@ -16,6 +16,9 @@ export interface RunStatsForAdvice {
   rps: number;
   /** Requests per second the configured/observed limit allows. */
   ceilingRps: number;
+  /** The limit that bound the run and the share of it used (lib/analysis LimitUse). */
+  binding?: "requests" | "tokens" | "capacity" | "concurrency" | null;
+  limitUsed?: number | null;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
@@ -24,7 +27,7 @@ const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
 export function adviceFor(stats: RunStatsForAdvice, cfg?: ResolvedConfig): string[] {
   if (stats.requests <= 0) return [];
   const out: string[] = [];
-  const now = (v: number | undefined) => (v === undefined ? "" : ` (now ${v})`);
+  const now = (v: number | string | undefined) => (v === undefined ? "" : ` (now ${v})`);
   const limitedShare = stats.rateLimited / stats.requests;
   const timeoutShare = stats.timeouts / stats.requests;
 
@@ -52,10 +55,15 @@ export function adviceFor(stats: RunStatsForAdvice, cfg?: ResolvedConfig): strin
     );
   }
   const healthy = limitedShare <= 0.02 && timeoutShare <= 0.02;
-  if (healthy && stats.ceilingRps > 0 && stats.rps < 0.8 * stats.ceilingRps) {
+  // Under a tokens/minute limit the request rate is far below its own limit by design: judge the budget that binds.
+  const byTokens = stats.binding === "tokens" && stats.limitUsed !== undefined && stats.limitUsed !== null;
+  const slow = byTokens ? (stats.limitUsed as number) < 0.8 : stats.ceilingRps > 0 && stats.rps < 0.8 * stats.ceilingRps;
+  if (healthy && slow && stats.binding !== "capacity") {
     out.push(
-      `Slow: ${stats.rps.toFixed(1)} requests/s of the ${stats.ceilingRps.toFixed(1)} the limit allows. Raise` +
-        ` performance.ai_analysis.parallel_workers (--parallel-workers${now(cfg?.parallelWorkers)}) and` +
+      (byTokens
+        ? `Slow: ${pct(stats.limitUsed as number)} of the tokens/min budget used.`
+        : `Slow: ${stats.rps.toFixed(1)} requests/s of the ${stats.ceilingRps.toFixed(1)} the limit allows.`) +
+        ` Raise performance.ai_analysis.parallel_workers (--parallel-workers${now(cfg?.parallelWorkers)}) and` +
         ` llama.performance.max_concurrent_requests (--max-concurrent${now(cfg?.maxConcurrentRequests)}), and reduce` +
         ` performance.ai_analysis.batch_delay (--batch-delay${now(cfg?.batchDelayS)}).`,
     );

@@ -27,6 +27,8 @@ export function flagsFromArgs(args: Record<string, string | boolean | undefined>
       if (raw === true || raw === "true" || raw === "1") flags[def.field] = true;
       else if (raw === false || raw === "false" || raw === "0") flags[def.field] = false;
       else issues.push(`${name}: must be ${describeAllowed(def.type)} (got ${JSON.stringify(raw)})`);
+    } else if (kind === "int" && def.type.kind === "int" && def.type.auto && raw === "auto") {
+      flags[def.field] = "auto";
     } else if (kind === "int" || kind === "number") {
       const n = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : NaN;
       if (Number.isNaN(n)) issues.push(`${name}: must be ${describeAllowed(def.type)} (got ${JSON.stringify(raw)})`);

@@ -15,7 +15,8 @@ export interface ResolvedConfig {
   baseUrl: string;
   apiKey?: string;
   parallelWorkers: number;
-  batchSize: number;
+  /** A fixed batch size, or "auto" (grow to optimal_batch_size, shrink on batch failures). */
+  batchSize: number | "auto";
   maxRetries: number;
   timeoutS: number;
   rateLimitDelayS: number;
@@ -45,7 +46,7 @@ export interface Settings {
   openaiCompatBaseUrl?: string;
   openaiCompatModel?: string;
   parallelWorkers: number;
-  batchSize: number;
+  batchSize: number | "auto";
   maxRetries: number;
   timeoutS: number;
   rateLimitDelayS: number;
@@ -66,7 +67,7 @@ export interface Settings {
 export type SettingField = keyof Settings;
 
 export type KeyType =
-  | { kind: "int"; min: number; max: number }
+  | { kind: "int"; min: number; max: number; /** "auto" is allowed too. */ auto?: boolean }
   | { kind: "number"; min: number; max: number }
   | { kind: "bool" }
   | { kind: "enum"; values: readonly string[] }
@@ -91,31 +92,31 @@ export const KEYS: readonly KeyDef[] = [
   { path: "ai_provider", field: "provider", type: { kind: "enum", values: PROVIDER_NAMES }, env: "AI_PROVIDER", flag: "--ai-provider",
     help: "Which analyser to use. Unset: `llama` when LLAMA_API_KEY is set, else `local` (measurements only, no AI)." },
   { path: "performance.ai_analysis.parallel_workers", field: "parallelWorkers", type: int(1, 256), env: "PARALLEL_WORKERS", flag: "--parallel-workers",
-    help: "Batches the analysis loop may have in flight at once; the effective cap is the smaller of this and max_concurrent_requests." },
-  { path: "performance.ai_analysis.batch_size", field: "batchSize", type: int(1, 8), env: "BATCH_SIZE", flag: "--batch-size",
-    help: "Photos sent in one request. Meta tested up to 5 images per request; more is allowed but less proven." },
+    help: "Requests in flight at the start, before any latency is measured; from there the loop grows or shrinks it to what the limits and the provider's capacity need (up to max_concurrent_requests). Without adaptive_rate_limiting, the fixed number in flight (at most max_concurrent_requests)." },
+  { path: "performance.ai_analysis.batch_size", field: "batchSize", type: { kind: "int", min: 1, max: 8, auto: true }, env: "BATCH_SIZE", flag: "--batch-size",
+    help: "Photos sent in one request: a number is used as given; \"auto\" sends the largest batch the model takes (optimal_batch_size), halves it when batches fail as a batch and grows it back. Meta tested up to 5 images per request." },
   { path: "performance.ai_analysis.max_retries", field: "maxRetries", type: int(0, 10), env: "MAX_RETRIES", flag: "--max-retries",
     help: "Retries of a failed photo or request (rate limits, timeouts, 5xx, invalid answers) before it is marked failed." },
   { path: "performance.ai_analysis.timeout", field: "timeoutS", type: num(1, 600), env: "ANALYSIS_TIMEOUT", flag: "--timeout",
-    help: "Seconds: upper limit for one request; the loop aborts a request at the smaller of this and fast_timeout." },
+    help: "Seconds: upper limit for one request, whatever its size." },
   { path: "performance.ai_analysis.rate_limit_delay", field: "rateLimitDelayS", type: num(0, 60), env: "RATE_LIMIT_DELAY", flag: "--rate-limit-delay",
     help: "Seconds: pause after a 429 when the API sends no Retry-After header (the loop waits at least 1 s)." },
   { path: "performance.ai_analysis.batch_delay", field: "batchDelayS", type: num(0, 60), env: "BATCH_DELAY", flag: "--batch-delay",
-    help: "Seconds: pause a worker takes between its batches (0 = none; the rate limiter already paces requests)." },
+    help: "Seconds: least time between the starts of two batches on one slot. The loop opens more slots to make up for it, so it never lowers throughput under the limit; it spaces a slow provider's requests out (0 = none)." },
   { path: "llama.performance.max_requests_per_minute", field: "maxRequestsPerMinute", type: int(1, 1_000_000), env: "LLAMA_MAX_RPM", flag: "--max-rpm",
     help: "Request budget per minute. Corrected live from x-ratelimit-limit-requests." },
   { path: "llama.performance.max_tokens_per_minute", field: "maxTokensPerMinute", type: int(1_000, 1_000_000_000), env: "LLAMA_MAX_TPM", flag: "--max-tpm",
     help: "Token budget per minute (prompt + images + completion). Corrected live from x-ratelimit-limit-tokens." },
   { path: "llama.performance.max_concurrent_requests", field: "maxConcurrentRequests", type: int(1, 512), env: "LLAMA_MAX_CONCURRENT", flag: "--max-concurrent",
-    help: "Upper bound on requests in flight. Little's law: in flight = rate x latency (50 req/s x 1.5 s = 75)." },
+    help: "Upper bound on requests in flight. Little's law: in flight = rate x latency (a hosted model answering 8 photos in ~28 s at 1.4 requests/s needs ~40)." },
   { path: "llama.performance.adaptive_rate_limiting", field: "adaptiveRateLimiting", type: bool, env: "LLAMA_ADAPTIVE", flag: "--adaptive",
-    help: "Halve concurrency on 429s/timeouts and grow it back while healthy." },
+    help: "Size concurrency to the limit that binds (Little's law), find the provider's capacity from its latency, halve on timeouts/5xx and grow back while healthy." },
   { path: "llama.performance.burst_mode", field: "burstMode", type: bool, env: "LLAMA_BURST", flag: "--burst",
     help: "Let the limiter spend a few seconds of saved-up budget at once after a quiet spell." },
   { path: "llama.performance.optimal_batch_size", field: "optimalBatchSize", type: int(1, 8), env: "LLAMA_OPTIMAL_BATCH_SIZE", flag: "--optimal-batch-size",
-    help: "Largest batch the adaptive batcher may grow to." },
+    help: "Largest batch batch_size \"auto\" sends (the model's ceiling)." },
   { path: "llama.performance.fast_timeout", field: "fastTimeoutS", type: num(1, 600), env: "LLAMA_FAST_TIMEOUT", flag: "--fast-timeout",
-    help: "Seconds: a request not answered by then is aborted and retried (a hung connection costs at most this)." },
+    help: "Seconds: the least time a request is given before it is aborted and retried. A bigger batch gets more: three times the latency the loop measured for its size (answers take longer the longer they are), up to timeout." },
   { path: "llama.model", field: "model", type: { kind: "string" }, env: "LLAMA_MODEL", flag: "--model",
     help: "Model for the llama provider (must accept images)." },
   { path: "llama.base_url", field: "baseUrl", type: { kind: "url" }, env: "LLAMA_API_BASE_URL", flag: "--base-url",
@@ -143,7 +144,7 @@ export const KEY_BY_FIELD: ReadonlyMap<SettingField, KeyDef> = new Map(KEYS.map(
 export function describeAllowed(t: KeyType): string {
   switch (t.kind) {
     case "int":
-      return `an integer from ${t.min} to ${t.max}`;
+      return `${t.auto ? '"auto" or ' : ""}an integer from ${t.min} to ${t.max}`;
     case "number":
       return `a number from ${t.min} to ${t.max}`;
     case "bool":

@@ -58,6 +58,7 @@ function check(def: KeyDef, value: unknown, where: string, issues: Issues): unkn
   };
   switch (t.kind) {
     case "int":
+      if (t.auto && value === "auto") return value;
       if (typeof value !== "number" || !Number.isInteger(value) || value < t.min || value > t.max) return bad();
       return value;
     case "number":
@@ -87,8 +88,8 @@ function fromText(def: KeyDef, raw: string): unknown {
   switch (def.type.kind) {
     case "int":
     case "number":
-      // Text that is not a number stays text, so the message shows what was given.
-      return raw.trim() === "" || Number.isNaN(Number(raw)) ? raw : Number(raw);
+      // Text that is not a number stays text ("auto", or shown in the message as given).
+      return raw.trim() === "" || Number.isNaN(Number(raw)) ? raw.trim() : Number(raw);
     case "bool":
       return raw === "1" || raw === "true" ? true : raw === "0" || raw === "false" ? false : raw;
     case "enum":

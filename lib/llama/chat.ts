@@ -6,8 +6,8 @@ import { postJson } from "./http";
 import { parseBatchAnswer } from "./answer";
 import { batchJsonSchema, buildPrompt, userContent } from "./prompt";
 import { readRateLimit } from "./rate-limit";
-import { estimateRequestTokens, maxCompletionTokens } from "./tokens";
-import type { BatchResult, PhotoInput } from "./provider";
+import { estimateRequestTokens, imageTokensFor, maxCompletionTokens } from "./tokens";
+import type { AnalyzeOptions, BatchResult, PhotoInput } from "./provider";
 
 /** The part of a 2xx answer each API shape puts in a different place. */
 export interface ChatAnswer {
@@ -27,7 +27,7 @@ export interface ChatEndpoint {
   read(json: unknown): ChatAnswer;
 }
 
-export function chatBody(endpoint: ChatEndpoint, batch: readonly PhotoInput[]) {
+export function chatBody(endpoint: ChatEndpoint, batch: readonly PhotoInput[], maxCompletion = maxCompletionTokens(batch.length)) {
   return {
     model: endpoint.model,
     messages: [{ role: "user", content: userContent(batch, buildPrompt(batch.length)) }],
@@ -36,19 +36,21 @@ export function chatBody(endpoint: ChatEndpoint, batch: readonly PhotoInput[]) {
       json_schema: { name: "photo_batch_analysis", schema: batchJsonSchema(batch.length) },
     },
     temperature: 0.2,
-    [endpoint.maxTokensField]: maxCompletionTokens(batch.length),
+    [endpoint.maxTokensField]: maxCompletion,
   };
 }
 
-export function estimateChatTokens(batch: readonly PhotoInput[]): number {
-  return estimateRequestTokens(buildPrompt(batch.length).length, batch.length);
+export function estimateChatTokens(model: string, batch: readonly PhotoInput[], maxCompletion = maxCompletionTokens(batch.length)): number {
+  const images = batch.map((p) => imageTokensFor(model, p.width, p.height));
+  return estimateRequestTokens(buildPrompt(batch.length).length, images, maxCompletion);
 }
 
-export async function runChat(endpoint: ChatEndpoint, batch: PhotoInput[], signal: AbortSignal): Promise<BatchResult> {
+export async function runChat(endpoint: ChatEndpoint, batch: PhotoInput[], opts: AnalyzeOptions): Promise<BatchResult> {
+  const { signal } = opts;
   if (batch.length === 0) {
     return { outcomes: [], usage: { promptTokens: 0, completionTokens: 0, totalTokens: 0 }, rateLimit: {}, latencyMs: 0 };
   }
-  const raw = await postJson(endpoint.url, chatBody(endpoint, batch), { apiKey: endpoint.apiKey, signal });
+  const raw = await postJson(endpoint.url, chatBody(endpoint, batch, opts.maxCompletionTokens), { apiKey: endpoint.apiKey, signal });
   const rateLimit = readRateLimit(raw.headers);
   if (raw.status < 200 || raw.status >= 300) {
     throw errorForStatus(raw.status, raw.text, rateLimit, endpoint.labels, endpoint.model);

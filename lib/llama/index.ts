@@ -8,11 +8,12 @@ export {
   type BatchResult,
   type RateLimitInfo,
   type ProviderErrorKind,
+  type AnalyzeOptions,
 } from "./provider";
 export { PROMPT_VERSION, buildPrompt, batchJsonSchema } from "./prompt";
 export { parseBatchAnswer } from "./answer";
 export { repairEntry } from "./repair";
 export { readRateLimit, parseRetryAfter } from "./rate-limit";
-export { estimateRequestTokens, requestCost, IMAGE_TOKENS, maxCompletionTokens, imageTokensFor, llama4ImageTokens, tileAwareSize } from "./tokens";
+export { estimateRequestTokens, requestCost, IMAGE_TOKENS, COMPLETION_TOKENS_PER_PHOTO, maxCompletionTokens, imageTokensFor, llama4ImageTokens, tileAwareSize } from "./tokens";
 export { localAnalysis, centredCrop } from "./local";
 export * from "./types";

@@ -59,7 +59,7 @@ export function createLlamaProvider(cfg: ResolvedConfig): VisionProvider {
     model: cfg.model,
     promptVersion: PROMPT_VERSION,
     usesNetwork: true,
-    analyze: (batch, { signal }) => runChat(endpoint, batch, signal),
-    estimateTokens: estimateChatTokens,
+    analyze: (batch, opts) => runChat(endpoint, batch, opts),
+    estimateTokens: (batch, maxCompletion) => estimateChatTokens(endpoint.model, batch, maxCompletion),
   };
 }

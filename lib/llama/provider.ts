@@ -13,8 +13,9 @@ export { ProviderError } from "./errors";
 export interface PhotoInput {
   id: string;
   contentHash: string;
-  /** The pipeline's analysis JPEG (longest side ANALYSIS_MAX_SIDE). */
+  /** The pipeline's analysis JPEG (whole Llama 4 tiles, see tileAwareSize). */
   jpeg: Buffer;
+  /** The JPEG's own dimensions (0 when unknown: its tokens are then booked at the worst case). */
   width: number;
   height: number;
   // Pipeline measurements, used by the local provider (null when unknown).
@@ -54,9 +55,20 @@ export interface VisionProvider {
    * TimeoutError (AbortSignal.timeout) this throws ProviderError "timeout";
    * any other abort reason (cancel, pause) is rethrown as-is.
    */
-  analyze(batch: PhotoInput[], opts: { signal: AbortSignal }): Promise<BatchResult>;
-  /** Upper-bound token estimate for the batch, for the tokens-per-minute budget. */
-  estimateTokens(batch: PhotoInput[]): number;
+  analyze(batch: PhotoInput[], opts: AnalyzeOptions): Promise<BatchResult>;
+  /**
+   * Tokens the batch books against the tokens-per-minute budget when it is
+   * sent: the prompt (text, and images by the model's tiling) plus the answer
+   * allowance sent as max_completion_tokens, which a provider may hold until
+   * the answer comes back. The real usage settles it afterwards.
+   */
+  estimateTokens(batch: PhotoInput[], maxCompletionTokens?: number): number;
+}
+
+export interface AnalyzeOptions {
+  signal: AbortSignal;
+  /** The answer allowance (max_completion_tokens); defaults to the prior of lib/llama/tokens.ts. */
+  maxCompletionTokens?: number;
 }
 
 export function createProvider(cfg: ResolvedConfig): VisionProvider {

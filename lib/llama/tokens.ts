@@ -11,8 +11,11 @@
 // headers correct the budget whatever the true figure.
 
 export const IMAGE_TOKENS = 17 * 144 + 16 + 3;
-/** Room left for one photo's JSON answer; also sent as max_completion_tokens. */
-export const COMPLETION_TOKENS_PER_PHOTO = 700;
+/**
+ * Answer allowance per photo (max_completion_tokens) before any answer was
+ * seen; the analysis loop then learns the real length (lib/analysis/cost-model.ts).
+ */
+export const COMPLETION_TOKENS_PER_PHOTO = 600;
 
 export function maxCompletionTokens(photos: number): number {
   return 100 + photos * COMPLETION_TOKENS_PER_PHOTO;
@@ -23,9 +26,13 @@ export function requestCost(textChars: number, images: number, maxCompletion: nu
   return Math.ceil(textChars / 4) + images * IMAGE_TOKENS + maxCompletion;
 }
 
-/** Upper bound of requestCost for a prompt: text counted at 3 characters a token, plus message overhead. */
-export function estimateRequestTokens(promptChars: number, photos: number): number {
-  return Math.ceil(promptChars / 3) + 32 + photos * IMAGE_TOKENS + maxCompletionTokens(photos);
+/**
+ * What a request books: its text counted at 3 characters a token (an upper
+ * bound for English), message overhead, each image's tokens, and the answer
+ * allowance.
+ */
+export function estimateRequestTokens(promptChars: number, imageTokens: readonly number[], maxCompletion: number): number {
+  return Math.ceil(promptChars / 3) + 32 + imageTokens.reduce((a, b) => a + b, 0) + maxCompletion;
 }
 
 // ---- Llama 4 image tokens (Hugging Face's Llama4ImageProcessor, which vLLM uses) ----

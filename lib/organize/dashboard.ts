@@ -40,8 +40,17 @@ export interface DashboardProgress {
     model: string;
     imagesPerS: number;
     etaS: number | null;
-    /** Requests answered well the first time (the guide's success rate), null before the first request. */
+    /** Photos analysed of photos attempted (analysed or failed), null before any ended. */
     successRate: number | null;
+    /** Requests answered well the first time (the guide's request success), null before the first request. */
+    requestSuccessRate: number | null;
+    /** Photos analysed from a repaired answer instead of a retry. */
+    repaired: number;
+    /** Tokens charged per photo analysed by a request, null before any. */
+    tokensPerPhoto: number | null;
+    /** The limit that held the run back and the share of it used (requests/tokens per minute; null for capacity). */
+    bindingLimit: string | null;
+    limitUsed: number | null;
     requests: number;
     rateLimited: number;
     retries: number;
@@ -119,7 +128,12 @@ export async function dashboardProgress(teamId: string, setId: string): Promise<
           model: r.model,
           imagesPerS: r.imagesPerS,
           etaS: r.etaS,
-          successRate: requestSuccessRate(r.requests, r.failedRequests),
+          successRate: r.analyzed + r.failed > 0 ? r.analyzed / (r.analyzed + r.failed) : null,
+          requestSuccessRate: requestSuccessRate(r.requests, r.failedRequests),
+          repaired: r.repaired,
+          tokensPerPhoto: r.analyzed > 0 && r.tokensUsed > 0 ? Math.round(r.tokensUsed / r.analyzed) : null,
+          bindingLimit: r.bindingLimit,
+          limitUsed: r.limitUsed,
           requests: r.requests,
           rateLimited: r.rateLimited,
           retries: r.retries,

@@ -22,14 +22,39 @@ export async function smallJpeg(i: number, side = 48): Promise<Buffer> {
   return sharp(pixels, { raw: { width: side, height: side, channels: 3 } }).jpeg({ quality: 80 }).toBuffer();
 }
 
-/** Writes the analysis JPEGs for hashes 0..n-1 of `salt` (skips those already stored). */
-export async function storeAnalysisImages(salt: string, n: number): Promise<void> {
+/**
+ * The sizes the pipeline sends a model (whole Llama 4 tiles, ADR 011) for the
+ * usual shapes of camera and phone photos: 4:3, 3:4, 3:2 and square.
+ */
+export const REALISTIC_SIZES: readonly { width: number; height: number }[] = [
+  { width: 896, height: 672 },
+  { width: 672, height: 896 },
+  { width: 1008, height: 672 },
+  { width: 672, height: 672 },
+];
+
+/** An analysis JPEG of a real size, distinct for every i (a flat colour from a hash of i: small to store and send). */
+export async function sizedJpeg(i: number, size: { width: number; height: number }): Promise<Buffer> {
+  const h = createHash("sha256").update(`colour:${i}`).digest();
+  return sharp({ create: { width: size.width, height: size.height, channels: 3, background: { r: h[0] as number, g: h[1] as number, b: h[2] as number } } })
+    .jpeg({ quality: 80 })
+    .toBuffer();
+}
+
+/**
+ * Writes the analysis JPEGs for hashes 0..n-1 of `salt` (skips those already
+ * stored): 48 px squares by default, or with `realistic` the sizes a real
+ * photo is sent at, cycling through REALISTIC_SIZES, so a provider that bills
+ * images by their tiles bills them as it would real photos.
+ */
+export async function storeAnalysisImages(salt: string, n: number, opts: { realistic?: boolean } = {}): Promise<void> {
   const s = storage();
   const todo = Array.from({ length: n }, (_, i) => i);
   const work = async () => {
     for (let i = todo.shift(); i !== undefined; i = todo.shift()) {
       const hash = contentHashFor(salt, i);
-      if (!(await s.has(hash, "analysis"))) await s.put(hash, "analysis", await smallJpeg(i));
+      if (await s.has(hash, "analysis")) continue;
+      await s.put(hash, "analysis", opts.realistic ? await sizedJpeg(i, REALISTIC_SIZES[i % REALISTIC_SIZES.length] as { width: number; height: number }) : await smallJpeg(i));
     }
   };
   await Promise.all([work(), work(), work(), work()]);

@@ -88,14 +88,19 @@ it("a configured limit above the provider's: 429s are honoured, the header corre
     expect(st.rejected429).toBeLessThan(120);
     expect(rep.ceilingRps).toBe(10);
     expect(rep.advice.join(" ")).toMatch(/max_requests_per_minute/);
-    // The dashboard's success rate is the guide's (requests answered well first time), the one the
-    // advice speaks of: every photo was analysed, yet the 429s count against it.
+    // The dashboard's request success is the guide's (requests answered well first time), the one the
+    // advice speaks of: every photo was analysed, yet the 429s count against it; the success rate
+    // is photos analysed of photos attempted, and here every one was.
     const row = await db().analysisRun.findFirstOrThrow({ where: { setId: s.setId }, orderBy: { startedAt: "desc" } });
     expect(row.failedRequests).toBe(rep.failedRequests);
     expect(row.failedRequests).toBeGreaterThanOrEqual(st.rejected429);
     const shown = (await dashboardProgress(s.teamId, s.setId)).run!;
-    expect(shown.successRate).toBeCloseTo((row.requests - row.failedRequests) / row.requests, 9);
-    expect(shown.successRate).toBeLessThan(1);
+    expect(shown.requestSuccessRate).toBeCloseTo((row.requests - row.failedRequests) / row.requests, 9);
+    expect(shown.requestSuccessRate).toBeLessThan(1);
+    expect(shown.successRate).toBe(1);
+    expect(rep.successRate).toBe(1);
+    expect(shown.bindingLimit).toBe("requests");
+    expect(shown.tokensPerPhoto).toBeGreaterThan(0);
     // The budget is measured against the limit the engine learned (600/min), not the configured 3000.
     expect(row.ceilingRps).toBe(10);
     expect(shown.ceilingRpm).toBe(600);

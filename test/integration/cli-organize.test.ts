@@ -83,7 +83,8 @@ describe("npm run organize", () => {
     // The model saw exactly the readable photos.
     expect(llama.stats().images).toBe(READABLE);
     expect(llama.stats().overLimit).toBe(0);
-    expect(first.stdout).toMatch(/9 photos: 9 analysed, 0 from cache, 0 skipped, 0 failed \(3 files refused\)/);
+    expect(first.stdout).toMatch(/9 photos: 9 analysed, 0 from cache, 0 skipped, 0 failed, success rate 100\.0% \(3 files refused\)/);
+    expect(first.stdout).toMatch(/request success 100\.0%.*bound by requests\/min: [\d.]+% used; \d+ tokens a photo, [\d.]+ photos a request/);
 
     // Albums on disk: best picks and categories, each photo with an XMP sidecar, captions per album.
     const folders = (await readdir(out)).filter((f) => !f.startsWith("."));
@@ -116,7 +117,7 @@ describe("npm run organize", () => {
   it("ends with exit 2 and names the problem for a bad flag value or a missing folder", async () => {
     const badValue = await organize(["--source", source, "--batch-size=0"]);
     expect(badValue.code).toBe(2);
-    expect(badValue.stderr).toMatch(/--batch-size \(performance\.ai_analysis\.batch_size\): must be an integer from 1 to 8 \(got 0\)/);
+    expect(badValue.stderr).toMatch(/--batch-size \(performance\.ai_analysis\.batch_size\): must be "auto" or an integer from 1 to 8 \(got 0\)/);
     const missing = await organize(["--source", path.join(root, "nope")]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/--source: .*nope is not a folder that can be read/);

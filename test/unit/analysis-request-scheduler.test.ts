@@ -1,9 +1,10 @@
 // RequestScheduler with a fake provider (no network, no database): the slot
-// cap holds, a 429's Retry-After stops every start until it has passed, a 429
-// halves the adaptive limit, and provider errors come back as values.
+// cap holds, a 429's Retry-After stops every start until it has passed without
+// cutting concurrency (the rate is paced, not the slots), a request past its
+// timeout is aborted, and provider errors come back as values.
 import { describe, expect, it } from "vitest";
 import { resolveConfig } from "@/lib/config";
-import { ProviderError, type BatchResult, type PhotoInput, type VisionProvider } from "@/lib/llama";
+import { maxCompletionTokens, ProviderError, type BatchResult, type PhotoInput, type VisionProvider } from "@/lib/llama";
 import { RequestScheduler } from "@/lib/analysis/scheduler";
 
 function fakeProvider(answer: (n: number) => Promise<BatchResult>): VisionProvider & { calls: number[]; maxActive: number } {
@@ -54,7 +55,7 @@ describe("RequestScheduler", () => {
     await s.close();
   });
 
-  it("a 429 with Retry-After pauses every start until it has passed and halves the adaptive limit", async () => {
+  it("a 429 with Retry-After pauses every start until it has passed, and leaves concurrency alone", async () => {
     const provider = fakeProvider(async (n) => {
       if (n === 1) throw new ProviderError("rate_limited", "429", { status: 429, rateLimit: { retryAfterMs: 300 } });
       await tick(2);
@@ -66,11 +67,28 @@ describe("RequestScheduler", () => {
     expect(first.ok).toBe(false);
     if (!first.ok) expect(first.error.kind).toBe("rate_limited");
     const failedAt = provider.calls[0] as number;
-    expect(s.limit).toBeLessThanOrEqual(8);
+    expect(s.limit).toBe(16);
     const rest = await Promise.all(Array.from({ length: 5 }, () => s.send([photo], 5, signal)));
     expect(rest.every((r) => r.ok)).toBe(true);
     // Nothing started before the Retry-After had passed (a lower bound, not a timing assertion).
     expect(Math.min(...provider.calls.slice(1)) - failedAt).toBeGreaterThanOrEqual(295);
+    await s.close();
+  });
+
+  it("aborts a request that runs past its timeout as a timeout, and books what it may have cost", async () => {
+    const provider = fakeProvider(() => new Promise<BatchResult>(() => undefined));
+    provider.analyze = (_batch, opts) =>
+      new Promise<BatchResult>((_, reject) =>
+        opts.signal.addEventListener("abort", () => {
+          const r: unknown = opts.signal.reason;
+          reject(r instanceof Error && r.name === "TimeoutError" ? new ProviderError("timeout", "no answer") : r);
+        }),
+      );
+    const s = new RequestScheduler(provider, config({ parallelWorkers: 2, maxConcurrentRequests: 2, fastTimeoutS: 1, timeoutS: 1 }));
+    const a = await s.send([photo], 5, new AbortController().signal);
+    expect(a.ok).toBe(false);
+    if (!a.ok) expect(a.error.kind).toBe("timeout");
+    expect(a.tokens).toBe(100 + maxCompletionTokens(1)); // the prompt (fake: 100) and the answer allowance
     await s.close();
   });
 

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { RateBudget } from "@/lib/analysis/rate-budget";
 import { ConcurrencyController } from "@/lib/analysis/concurrency";
 import { backoffMs } from "@/lib/analysis/backoff";
-import { BatchSizer, chunk } from "@/lib/analysis/batching";
+import { BatchSizer, chunk, takeBatch } from "@/lib/analysis/batching";
+import { CostModel } from "@/lib/analysis/cost-model";
+import { MAX_RATE_LIMITED_RETRIES, nextRetry, OutageDetector, RETRY_AFTER_CAP_MS } from "@/lib/analysis/retry-policy";
 
 /** Drives a budget greedily (admit as soon as allowed) and returns the start times. */
 function drive(b: RateBudget, n: number, start = 0, tokens = 1, stepMs = 1): number[] {
@@ -110,39 +112,173 @@ describe("RateBudget", () => {
   });
 });
 
+describe("RateBudget under a tokens/minute limit", () => {
+  it("a request bigger than the 2 s token bucket waits for a full bucket, then leaves it in debt: the long-run rate is the limit", () => {
+    // 250k tokens/min holds 7.5k in 1.8 s; batches of 8 book ~13k each.
+    const b = new RateBudget({ requestsPerMinute: 1e6, tokensPerMinute: 250_000, burst: true, burstSeconds: 1.8 }, 0);
+    const starts = drive(b, 60, 0, 13_000);
+    const perMinute = (starts.length - 1) / ((starts.at(-1) as number) / 60_000);
+    expect(perMinute * 13_000).toBeGreaterThan(0.97 * 250_000);
+    expect(maxInWindow(starts, 60_000) * 13_000).toBeLessThanOrEqual(250_000 + 13_000);
+  });
+
+  it("settles a request to what it really cost: the unused allowance comes back to the bucket and the window", () => {
+    const b = new RateBudget({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, burst: false, slackSeconds: 0.2 }, 0);
+    const a = b.tryAcquire(10_000, 0);
+    expect(a.ok).toBe(true);
+    expect(b.inWindow(0).tokens).toBe(10_000);
+    expect(b.tryAcquire(1000, 1).ok).toBe(false); // in debt
+    if (a.ok) b.settle(a.ticket, 4_000, 1);
+    expect(b.inWindow(1).tokens).toBe(4_000);
+    expect(b.tokensPerRequest(1)).toBe(4_000);
+    // A 200-token bucket (0.2 s) less the 4,000 really spent: 3,800 in debt; the
+    // next request waits for a full bucket at 1,000 tokens/s: 4 s (6 s without the settle).
+    const next = b.tryAcquire(1000, 2);
+    expect(next.ok).toBe(false);
+    if (!next.ok) expect(next.waitMs).toBeCloseTo(4_000 - 2, -1);
+  });
+
+  it("reads a stale tokens header as what is left now: remaining + refill since it was sent - booked since", () => {
+    const b = new RateBudget({ requestsPerMinute: 1e6, tokensPerMinute: 600_000, burst: true, burstSeconds: 2 }, 0);
+    b.tryAcquire(5_000, 0); // the request the header answers
+    b.tryAcquire(5_000, 10_000);
+    // Sent at 0, answered at 20 s: the provider then had 0 left; 20 s refill 200k, minus 5k booked since.
+    b.observe({ remainingTokens: 0 }, 20_000, 0);
+    expect(b.tryAcquire(15_000, 20_000).ok).toBe(true); // the bare header (0) would have refused it
+  });
+});
+
+describe("CostModel", () => {
+  it("learns the answer length and spread per photo; a batch's allowance is n x mean + 4 spreads x sqrt(n), not n x the longest", () => {
+    const m = new CostModel();
+    expect(m.maxCompletionTokens(8)).toBe(100 + 8 * 600); // the prior
+    // Photos answering 400..600 tokens (uniform: spread ~58), sent one per request.
+    for (let i = 0; i < 200; i++) m.observe(1, 400 + ((i * 37) % 201), 3500);
+    expect(m.meanAnswerTokens()).toBeCloseTo(500, -1);
+    expect(m.answerSpread()).toBeCloseTo(58, -1);
+    const eight = m.maxCompletionTokens(8);
+    expect(eight).toBeGreaterThan(8 * 500 + 3 * 58 * Math.sqrt(8));
+    expect(eight).toBeLessThan(8 * 600); // far below n x the longest answer
+    // Requests of 8 report the average of 8 answers: the same per-photo spread is recovered.
+    const batched = new CostModel();
+    // (averages spreading 58 / sqrt(8): a sine's RMS is 1/sqrt(2) of its amplitude)
+    for (let i = 0; i < 200; i++) batched.observe(8, 8 * (500 + (58 / Math.sqrt(8)) * Math.SQRT2 * Math.sin(i * 2.1)), 28_000);
+    expect(batched.answerSpread()).toBeCloseTo(58, -1);
+    // An answer cut off at the allowance makes it roomier.
+    m.cutOff();
+    expect(m.maxCompletionTokens(8)).toBeGreaterThan(eight);
+  });
+
+  it("with a held allowance the pacing bucket fills only to its capacity less what is held, until the answer settles it", () => {
+    const b = new RateBudget({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, burst: true, burstSeconds: 10 }, 0); // 10,000 tokens of capacity
+    const first = b.tryAcquire(6000, 0, 4000); // 2,000 held
+    expect(first.ok).toBe(true);
+    // 10 s later the bucket would be full, but 2,000 are held: 8,000 can be taken, not 9,000.
+    expect(b.tryAcquire(9000, 10_000, 9000).ok).toBe(false);
+    if (first.ok) b.settle(first.ticket, 4000, 10_000);
+    expect(b.tryAcquire(9000, 12_000, 9000).ok).toBe(true);
+  });
+
+  it("expects latency to grow with the batch: a batch of 8 is not 'slow' next to one photo", () => {
+    const m = new CostModel();
+    expect(m.knowsLatency).toBe(false);
+    expect(m.expectedLatencyMs(8)).toBe(40_000);
+    for (let i = 0; i < 20; i++) m.observe(1, 500, 3500);
+    expect(m.expectedLatencyMs(1)).toBeCloseTo(3500, -1);
+    expect(m.expectedLatencyMs(8)).toBeCloseTo(28_000, -2);
+    expect(m.congestion).toBeCloseTo(1, 1);
+  });
+
+  it("reads congestion off latency per answer token: twice as slow as usual reads ~2 and stays so; one slow answer or jitter does not", () => {
+    const m = new CostModel();
+    // Latency that jitters by +-30% around 7 ms a token reads as uncongested.
+    for (let i = 0; i < 200; i++) m.observe(1, 500, 3500 * (1 + 0.3 * Math.sin(i * 1.7)));
+    expect(m.congestion).toBeGreaterThan(0.75);
+    expect(m.congestion).toBeLessThan(1.3);
+    m.observe(1, 500, 5000); // one slow answer
+    expect(m.congestion).toBeLessThan(1.3);
+    for (let i = 0; i < 100; i++) m.observe(1, 500, 7000);
+    expect(m.congestion).toBeGreaterThan(1.9);
+  });
+});
+
+describe("retry policy", () => {
+  it("backs off with jitter, honours Retry-After up to a minute, and gives up past each bound", () => {
+    expect(nextRetry({ attempts: 1, limited: 0, outage: 0 }, 3, 0)).toEqual({ retry: true, delayMs: 250 });
+    expect(nextRetry({ attempts: 0, limited: 1, outage: 0 }, 3, 0, 5000)).toEqual({ retry: true, delayMs: 5000 });
+    expect(nextRetry({ attempts: 0, limited: 1, outage: 0 }, 3, 0, 3_600_000)).toEqual({ retry: true, delayMs: RETRY_AFTER_CAP_MS });
+    expect(nextRetry({ attempts: 4, limited: 0, outage: 0 }, 3, 0)).toEqual({ retry: false, attempts: 4 });
+    expect(nextRetry({ attempts: 1, limited: MAX_RATE_LIMITED_RETRIES + 1, outage: 2 }, 3, 0).retry).toBe(false);
+    // 429s do not spend the photo's own retries.
+    expect(nextRetry({ attempts: 0, limited: MAX_RATE_LIMITED_RETRIES, outage: 0 }, 0, 0.5).retry).toBe(true);
+  });
+
+  it("calls it an outage after 3 failed requests of 3 different photos in a row, pausing longer each time up to 5 s", () => {
+    const o = new OutageDetector();
+    expect(o.failed("server", ["a"])).toBeNull();
+    expect(o.failed("server", ["a"])).toBeNull();
+    expect(o.failed("server", ["a"])).toBeNull(); // one photo failing alone is its own problem
+    expect(o.failed("timeout", ["b", "c"])).toBe(1000);
+    for (let i = 0; i < 20; i++) o.failed("network", ["d"]);
+    expect(o.failed("network", ["d"])).toBe(5000);
+    expect(o.failed("rate_limited", ["e"])).toBeNull(); // a 429 is the rate, not an outage
+    o.answered();
+    expect(o.failed("server", ["a", "b", "c"])).toBeNull();
+  });
+});
+
 describe("ConcurrencyController", () => {
-  it("follows rate x latency (Little's law) with headroom, capped by max", () => {
-    const c = new ConcurrencyController({ max: 200, adaptive: true });
-    expect(c.limit(50)).toBe(200); // nothing measured yet
-    c.onSuccess(1500);
-    expect(c.limit(50)).toBe(Math.ceil(50 * 1.5 * 1.25) + 1); // 95
-    expect(c.limit(50, 75)).toBe(Math.ceil(50 * 1.5 * 1.25 + 75) + 1);
-    expect(new ConcurrencyController({ max: 50, adaptive: true }).limit(50)).toBe(50);
+  it("starts at parallel_workers, then follows rate x hold time (Little's law) with headroom, capped by max", () => {
+    const c = new ConcurrencyController({ max: 200, initial: 25, adaptive: true });
+    expect(c.limit(50, undefined)).toBe(25); // nothing measured yet: parallel_workers
+    // A token limit allowing 1.35 requests/s of batches answered in ~28 s needs ~48 in flight.
+    for (let i = 0; i < 30; i++) c.onSuccess(i * 1000, 28_000, 1, c.aimdCeiling, true);
+    expect(c.limit(1.35, 28_000)).toBe(Math.ceil(1.35 * 28 * 1.25) + 1); // 49
+    expect(c.limit(1.35, 28_000, 5)).toBe(Math.ceil(1.35 * 28 * 1.25 + 5) + 1);
+    expect(new ConcurrencyController({ max: 50, initial: 25, adaptive: true }).limit(50, 1500)).toBe(25);
+  });
+
+  it("grows by one per good answer (slow start) only while work waits for a slot", () => {
+    const c = new ConcurrencyController({ max: 100, initial: 10, adaptive: true });
+    c.onSuccess(0, 1000, 1, 5, false); // slots to spare: no growth
+    expect(c.aimdCeiling).toBe(10);
+    for (let i = 0; i < 10; i++) c.onSuccess(i, 1000, 1, 10, true);
+    expect(c.aimdCeiling).toBe(20);
+  });
+
+  it("past the provider's knee (latency per token 2x the best) drops to just above its capacity, once per latency", () => {
+    const c = new ConcurrencyController({ max: 128, initial: 64, adaptive: true });
+    // 64 in flight answered at 4x the uncongested speed: the provider serves ~16 at once.
+    c.onSuccess(10_000, 4000, 4, 64, true);
+    expect(c.aimdCeiling).toBe(20); // 16 x 1.25
+    c.onSuccess(10_500, 4000, 3, 20, true); // same congestion event
+    expect(c.aimdCeiling).toBe(20);
+    c.onSuccess(20_000, 4000, 1.4, 20, true); // between the bounds: hold
+    expect(c.aimdCeiling).toBe(20);
   });
 
   it("halves on loss at most once per latency, then adds one per healthy window", () => {
-    const c = new ConcurrencyController({ max: 100, adaptive: true });
-    c.onSuccess(1000);
-    expect(c.onLoss(10_000, 80)).toBe(true);
+    const c = new ConcurrencyController({ max: 100, initial: 100, adaptive: true });
+    expect(c.onLoss(10_000, 80, 1000)).toBe(true);
     expect(c.aimdCeiling).toBe(40);
-    expect(c.onLoss(10_500, 40)).toBe(false); // same congestion event
+    expect(c.onLoss(10_500, 40, 1000)).toBe(false); // same congestion event
     expect(c.aimdCeiling).toBe(40);
-    for (let i = 0; i < 39; i++) c.onSuccess(1000);
+    for (let i = 0; i < 39; i++) c.onSuccess(11_000, 1000, 1, 40, true);
     expect(c.aimdCeiling).toBe(40);
-    c.onSuccess(1000);
+    c.onSuccess(11_000, 1000, 1, 40, true);
     expect(c.aimdCeiling).toBe(41);
-    expect(c.onLoss(12_000, 41)).toBe(true);
+    expect(c.onLoss(12_000, 41, 1000)).toBe(true);
     expect(c.aimdCeiling).toBe(20);
   });
 
   it("never drops below one and is fixed when adaptive is off", () => {
-    const c = new ConcurrencyController({ max: 4, adaptive: true });
-    for (let t = 0; t < 10; t++) c.onLoss(t * 10_000, 1);
+    const c = new ConcurrencyController({ max: 4, initial: 4, adaptive: true });
+    for (let t = 0; t < 10; t++) c.onLoss(t * 10_000, 1, 1000);
     expect(c.aimdCeiling).toBe(1);
-    const f = new ConcurrencyController({ max: 7, adaptive: false });
-    f.onLoss(0, 7);
-    f.onSuccess(10);
-    expect(f.limit(50)).toBe(7);
+    const f = new ConcurrencyController({ max: 7, initial: 9, adaptive: false });
+    f.onLoss(0, 7, 1000);
+    f.onSuccess(0, 10, 5, 7, true);
+    expect(f.limit(50, 100)).toBe(7);
   });
 });
 
@@ -160,17 +296,48 @@ describe("backoffMs", () => {
 });
 
 describe("BatchSizer and chunk", () => {
-  it("halves on a failed or slow batch and grows back after clean ones, up to optimal", () => {
-    const s = new BatchSizer(5, 6, 10_000);
-    s.record(5, 1, 100);
-    expect(s.current).toBe(2);
-    s.record(2, 0, 20_000);
-    expect(s.current).toBe(1);
-    s.record(1, 1, 100); // a single image failing does not shrink anything
-    expect(s.current).toBe(1);
-    for (let i = 0; i < 20 * 5; i++) s.record(s.current, 0, 100);
-    expect(s.current).toBe(6);
-    expect(new BatchSizer(20, 20, 1).current).toBe(8);
+  it("auto starts at the model's ceiling, halves on a batch that failed as a batch, grows back after clean ones", () => {
+    const s = new BatchSizer("auto", 8);
+    expect(s.current()).toBe(8);
+    s.record(8, 1);
+    expect(s.current()).toBe(4);
+    s.record(4, 4);
+    expect(s.current()).toBe(2);
+    s.record(1, 1); // a single image failing does not shrink anything
+    expect(s.current()).toBe(2);
+    for (let i = 0; i < 10 * 6; i++) s.record(s.current(), 0);
+    expect(s.current()).toBe(8);
+    expect(new BatchSizer("auto", 20).current()).toBe(8);
+  });
+
+  it("auto keeps a batch answerable well inside the timeout", () => {
+    const s = new BatchSizer("auto", 8);
+    expect(s.current(5)).toBe(5);
+    expect(s.current(0.5)).toBe(1);
+  });
+
+  it("a number is honoured as given: never grown, shrunk or cut", () => {
+    const s = new BatchSizer(1, 8);
+    for (let i = 0; i < 100; i++) s.record(1, 0);
+    expect(s.current(3)).toBe(1);
+    const five = new BatchSizer(5, 8);
+    five.record(5, 5);
+    expect(five.current(2)).toBe(5);
+  });
+
+  it("a batch never mixes teams, whatever order the queue is in; singles go alone; order is kept", () => {
+    const w = (id: string, teamId: string, single = false) => ({ id, photo: { teamId }, single });
+    const queue = [w("a1", "A"), w("b1", "B"), w("a2", "A"), w("a3", "A", true), w("b2", "B"), w("a4", "A"), w("b3", "B")];
+    const batches: string[][] = [];
+    while (queue.length > 0) batches.push(takeBatch(queue, 3).map((x) => x.id));
+    expect(batches).toEqual([["a1", "a2", "a4"], ["b1", "b2", "b3"], ["a3"]]);
+    // A random interleaving of three teams: every batch is one team's.
+    const mixed = Array.from({ length: 500 }, (_, i) => w(`p${i}`, `T${(i * 7919) % 3}`, i % 37 === 0));
+    while (mixed.length > 0) {
+      const b = takeBatch(mixed, 8);
+      expect(b.length).toBeGreaterThan(0);
+      expect(new Set(b.map((x) => x.photo.teamId)).size).toBe(1);
+    }
   });
 
   it("splits into batches of the size asked", () => {

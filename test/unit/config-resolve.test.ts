@@ -61,27 +61,29 @@ describe("resolveConfig", () => {
     });
   });
 
-  it("uses the optimized profile by default and each profile's guide numbers", () => {
-    expect(resolveConfig({ env: {} })).toMatchObject({ profile: "optimized", parallelWorkers: 25, batchSize: 5, maxConcurrentRequests: 50 });
+  it("uses the optimized profile by default; profiles differ in how they start and back off, none caps itself below the limit", () => {
+    // Every profile sends auto-sized batches and lets concurrency follow the binding limit (ADR 022).
+    expect(resolveConfig({ env: {} })).toMatchObject({ profile: "optimized", parallelWorkers: 25, batchSize: "auto", maxConcurrentRequests: 128 });
     expect(resolveConfig({ env: {}, profile: "conservative" })).toMatchObject({
       parallelWorkers: 10,
-      batchSize: 3,
+      batchSize: "auto",
       rateLimitDelayS: 1,
-      maxConcurrentRequests: 20,
+      maxConcurrentRequests: 64,
     });
     expect(resolveConfig({ env: {}, profile: "high-throughput" })).toMatchObject({
       parallelWorkers: 50,
-      batchSize: 8,
+      batchSize: "auto",
       rateLimitDelayS: 0.2,
-      maxConcurrentRequests: 50,
+      maxConcurrentRequests: 256,
+      batchDelayS: 0,
     });
     expect(Object.keys(PROFILES)).toEqual(["conservative", "optimized", "high-throughput"]);
   });
 
   it("applies the use-case presets including enable_fast_mode", () => {
-    expect(resolveConfig({ env: {}, preset: "studio" })).toMatchObject({ parallelWorkers: 50, batchSize: 8, rateLimitDelayS: 0.2, enableFastMode: true });
-    expect(resolveConfig({ env: {}, preset: "creator" })).toMatchObject({ parallelWorkers: 25, batchSize: 5, enableFastMode: true });
-    expect(resolveConfig({ env: {}, preset: "casual" })).toMatchObject({ parallelWorkers: 10, batchSize: 3, rateLimitDelayS: 1, enableFastMode: false });
+    expect(resolveConfig({ env: {}, preset: "studio" })).toMatchObject({ parallelWorkers: 50, batchSize: "auto", rateLimitDelayS: 0.2, enableFastMode: true });
+    expect(resolveConfig({ env: {}, preset: "creator" })).toMatchObject({ parallelWorkers: 25, batchSize: "auto", enableFastMode: true });
+    expect(resolveConfig({ env: {}, preset: "casual" })).toMatchObject({ parallelWorkers: 10, batchSize: "auto", rateLimitDelayS: 1, enableFastMode: false });
     expect(Object.keys(PRESETS)).toEqual(["studio", "creator", "casual"]);
   });
 
@@ -94,7 +96,7 @@ describe("resolveConfig", () => {
       env: { BATCH_SIZE: "4", PARALLEL_WORKERS: "9", LLAMA_MAX_RPM: "600" },
       flags: { parallelWorkers: 11 },
     });
-    expect(c.maxConcurrentRequests).toBe(20); // profile
+    expect(c.maxConcurrentRequests).toBe(64); // profile
     expect(c.enableFastMode).toBe(true); // preset
     expect(c.rateLimitDelayS).toBe(0.2); // preset over profile
     expect(c.maxRetries).toBe(1); // file
@@ -118,15 +120,15 @@ describe("resolveConfig", () => {
     const f = file({ profile: "high-throughput", llama: { model: "Llama-4-Scout-17B-16E-Instruct-FP8", base_url: "http://127.0.0.1:9/v1/" } });
     const c = resolveConfig({ env: { ORGANIZER_CONFIG: f, LLAMA_API_KEY: "k" } });
     expect(c.profile).toBe("high-throughput");
-    expect(c.batchSize).toBe(8);
+    expect(c.maxConcurrentRequests).toBe(256);
     expect(c.model).toBe("Llama-4-Scout-17B-16E-Instruct-FP8");
     expect(c.baseUrl).toBe("http://127.0.0.1:9/v1");
-    expect(resolveConfig({ env: { ORGANIZER_CONFIG: f }, profile: "conservative" }).batchSize).toBe(3);
+    expect(resolveConfig({ env: { ORGANIZER_CONFIG: f }, profile: "conservative" }).maxConcurrentRequests).toBe(64);
   });
 
   it("refuses a bad value with the key's full path and what is allowed", () => {
     expect(errorOf(() => resolveConfig({ env: {}, file: file({ performance: { ai_analysis: { batch_size: 12 } } }) })).message).toBe(
-      "performance.ai_analysis.batch_size: must be an integer from 1 to 8 (got 12)",
+      'performance.ai_analysis.batch_size: must be "auto" or an integer from 1 to 8 (got 12)',
     );
     expect(errorOf(() => resolveConfig({ env: {}, file: file({ llama: { performance: { burst_mode: "yes" } } }) })).message).toBe(
       'llama.performance.burst_mode: must be true or false (got "yes")',
@@ -138,7 +140,7 @@ describe("resolveConfig", () => {
       'LLAMA_MAX_RPM (llama.performance.max_requests_per_minute): must be an integer from 1 to 1000000 (got "lots")',
     );
     expect(errorOf(() => resolveConfig({ env: {}, flags: { batchSize: 0 } })).message).toBe(
-      "--batch-size (performance.ai_analysis.batch_size): must be an integer from 1 to 8 (got 0)",
+      '--batch-size (performance.ai_analysis.batch_size): must be "auto" or an integer from 1 to 8 (got 0)',
     );
     expect(errorOf(() => resolveConfig({ env: {}, file: file({ ai_provider: "gpt" }) })).message).toBe(
       'ai_provider: must be one of "llama", "openai-compatible", "local" (got "gpt")',
@@ -227,7 +229,11 @@ describe("flagsFromArgs", () => {
   });
 
   it("names the flag when its text is not a number or boolean", () => {
-    expect(errorOf(() => flagsFromArgs({ "batch-size": "eight" })).message).toBe('--batch-size: must be an integer from 1 to 8 (got "eight")');
+    expect(errorOf(() => flagsFromArgs({ "batch-size": "eight" })).message).toBe('--batch-size: must be "auto" or an integer from 1 to 8 (got "eight")');
+    // "auto" from a flag, the environment or the file; a number is honoured as given.
+    expect(flagsFromArgs({ "batch-size": "auto" })).toEqual({ batchSize: "auto" });
+    expect(resolveConfig({ env: { BATCH_SIZE: "auto" }, flags: {} }).batchSize).toBe("auto");
+    expect(resolveConfig({ env: {}, file: file({ performance: { ai_analysis: { batch_size: 1 } } }) }).batchSize).toBe(1);
     expect(errorOf(() => flagsFromArgs({ adaptive: "maybe" })).message).toBe('--adaptive: must be true or false (got "maybe")');
   });
 });

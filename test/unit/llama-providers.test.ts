@@ -2,7 +2,8 @@
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig } from "@/lib/config";
-import { createProvider, ProviderError, type PhotoInput, type VisionProvider } from "@/lib/llama";
+import sharp from "sharp";
+import { createProvider, IMAGE_TOKENS, ProviderError, type PhotoInput, type VisionProvider } from "@/lib/llama";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
 
 const photos = (n: number, tag = "p"): PhotoInput[] =>
@@ -75,16 +76,31 @@ describe("providers against the local server", () => {
     expect(res.rateLimit.limitRequests).toBe(3000);
   });
 
-  it("estimateTokens is an upper bound of what the server charges, for every batch size", async () => {
+  it("estimateTokens books what the server reserves (images by their tiles), for every batch size and answer allowance", async () => {
     const p = llama(server.url);
+    // Real JPEGs of the sizes the pipeline sends: 896x672 is 6 tiles + global (1,017 tokens), 672x672 4 + global (727).
+    const sizes = [
+      { width: 896, height: 672 },
+      { width: 672, height: 672 },
+    ];
     for (let n = 1; n <= 8; n++) {
-      server.resetStats();
-      const batch = photos(n, `t${n}`);
-      await p.analyze(batch, { signal: never() });
-      const charged = server.stats().tokens;
-      expect(p.estimateTokens(batch)).toBeGreaterThanOrEqual(charged);
-      expect(p.estimateTokens(batch)).toBeLessThan(charged * 1.2); // and not wildly above it
+      for (const maxCompletionTokens of [100 + n * 700, 100 + n * 400]) {
+        server.resetStats();
+        const batch = await Promise.all(
+          photos(n, `t${n}-${maxCompletionTokens}`).map(async (ph, i) => {
+            const size = sizes[i % 2] as { width: number; height: number };
+            const jpeg = await sharp({ create: { ...size, channels: 3, background: { r: i * 20, g: n * 10, b: 90 } } }).jpeg().toBuffer();
+            return { ...ph, jpeg, ...size };
+          }),
+        );
+        await p.analyze(batch, { signal: never(), maxCompletionTokens });
+        const reserved = server.stats().tokensReserved;
+        expect(p.estimateTokens(batch, maxCompletionTokens)).toBeGreaterThanOrEqual(reserved);
+        expect(p.estimateTokens(batch, maxCompletionTokens)).toBeLessThan(reserved * 1.1); // and not far above it
+      }
     }
+    // An image whose size is unknown is booked at the worst case.
+    expect(p.estimateTokens(photos(1).map((ph) => ({ ...ph, width: 0, height: 0 })), 800)).toBeGreaterThan(IMAGE_TOKENS + 800);
   });
 
   it("a wrong key is a client error that is not retried, naming LLAMA_API_KEY", async () => {

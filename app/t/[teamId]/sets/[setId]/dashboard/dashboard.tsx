@@ -170,7 +170,9 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
               <Stat label="Analysis" value="measured locally, no requests" />
             ) : (
               <>
-                <Stat label="Success rate" value={pct(r.successRate)} hint="Requests answered well the first time (429s, timeouts and bad answers count against it even when a retry saved the photo); the guide recommends keeping it above 95%" />
+                <Stat label="Success rate" value={pct(r.successRate)} hint="Photos analysed of the photos sent for analysis" />
+                <Stat label="Request success" value={pct(r.requestSuccessRate)} hint="Requests answered well the first time (429s, timeouts and bad answers count against it even when a retry saved the photo); the guide recommends keeping it above 95%" />
+                <Stat label="Bound by" value={boundBy(r.bindingLimit, r.limitUsed)} hint="The limit that holds the run back, and how much of it the run uses" />
                 <Stat label="Budget used" value={pct(r.budgetUsed)} hint={`${(r.requestsPerS * 60).toFixed(0)} of ${r.ceilingRpm ?? "?"} requests/min allowed`} />
                 <Stat label="Concurrency" value={`${r.concurrency} / ${r.concurrencyLimit}`} />
                 <Stat label="Rate limit" value={r.backingOff ? "backing off" : "ok"} emphasis={r.backingOff} />
@@ -178,7 +180,8 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
                 <Stat label="Requests" value={String(r.requests)} />
                 <Stat label="Retries / timeouts" value={`${r.retries} / ${r.timeouts}`} />
                 <Stat label="Latency p50 / p95" value={`${r.latencyP50Ms ?? "—"} / ${r.latencyP95Ms ?? "—"} ms`} />
-                <Stat label="Tokens" value={r.tokensUsed.toLocaleString("en")} />
+                <Stat label="Tokens" value={`${r.tokensUsed.toLocaleString("en")}${r.tokensPerPhoto ? ` (${r.tokensPerPhoto.toLocaleString("en")} a photo)` : ""}`} />
+                <Stat label="Answers repaired" value={String(r.repaired)} hint="Answers the model got slightly wrong (a crop past the edge, a hashtag with spaces) that were fixed instead of asked again" />
               </>
             )}
             <Stat label="Model" value={`${r.provider} · ${r.model}`} />
@@ -189,6 +192,20 @@ export function Dashboard({ teamId, setId, canEdit }: { teamId: string; setId: s
       </section>
     </div>
   );
+}
+
+const LIMIT_NAMES: Record<string, string> = {
+  requests: "requests/min",
+  tokens: "tokens/min",
+  capacity: "provider capacity",
+  concurrency: "max concurrent requests",
+};
+
+/** "tokens/min: 97% used", or the limit alone when no share applies. */
+function boundBy(binding: string | null, used: number | null): string {
+  if (!binding) return "—";
+  const name = LIMIT_NAMES[binding] ?? binding;
+  return used === null ? name : `${name}: ${pct(used)} used`;
 }
 
 function Stat({ label, value, hint, emphasis }: { label: string; value: string; hint?: string; emphasis?: boolean }) {
