@@ -163,8 +163,9 @@ export class RateBudget {
     }
     // A request bigger than the token bucket's capacity waits for a full bucket
     // and leaves it in debt (as providers do), so the long-run rate is the limit.
-    // While others' held allowances keep the bucket from filling that far, it waits for their answers.
-    const needTokens = Math.min(tokens, this.tokenCapacity());
+    // Others' held allowances keep the bucket from filling above capacity less them: a request
+    // bigger than that waits for the bucket to be that full (as providers let a big request in).
+    const needTokens = Math.min(tokens, this.tokenCapacity() - this.held);
     if (this.tokenLevel < needTokens) {
       return { ok: false, waitMs: Math.max(1, ((needTokens - this.tokenLevel) * this.windowMs) / this.tpm), reason: "tokens" };
     }

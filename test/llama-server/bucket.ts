@@ -76,14 +76,15 @@ export class ReservingBucket {
 
   /**
    * Milliseconds until `amount` may be reserved if no hold is released
-   * meanwhile (a reservation bigger than the bucket, like any request that
-   * big, needs it full: then with nothing held). When only answers in flight
-   * can make room, when they do is not known here: `heldWaitMs` is the hint.
+   * meanwhile: the bucket must hold it on top of what is held, or - for a
+   * reservation that with the holds is bigger than the bucket - be full, as
+   * any request that big needs it (it then leaves the bucket in debt). A
+   * provider that let nothing bigger than its 2 s bucket in while anything was
+   * held would serve one request at a time under 250k tokens/min, whatever
+   * its limit says.
    */
-  waitMs(amount: number, now: number, heldWaitMs = 1000): number {
-    const need = Math.min(amount, this.capacity) + this.held;
-    if (need <= this.capacity + 1e-9) return this.bucket.waitMs(need, now);
-    return Math.max(heldWaitMs, this.bucket.waitMs(amount, now));
+  waitMs(amount: number, now: number): number {
+    return this.bucket.waitMs(Math.min(amount + this.held, this.capacity), now);
   }
 
   /** Admits a request: `charge` leaves the bucket for good, `hold` until release(hold). */

@@ -171,12 +171,13 @@ describe("CostModel", () => {
 
   it("with a held allowance the pacing bucket fills only to its capacity less what is held, until the answer settles it", () => {
     const b = new RateBudget({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, burst: true, burstSeconds: 10 }, 0); // 10,000 tokens of capacity
-    const first = b.tryAcquire(6000, 0, 4000); // 2,000 held
+    const first = b.tryAcquire(6000, 0, 4000); // 2,000 of it held until the answer
     expect(first.ok).toBe(true);
-    // 10 s later the bucket would be full, but 2,000 are held: 8,000 can be taken, not 9,000.
-    expect(b.tryAcquire(9000, 10_000, 9000).ok).toBe(false);
-    if (first.ok) b.settle(first.ticket, 4000, 10_000);
-    expect(b.tryAcquire(9000, 12_000, 9000).ok).toBe(true);
+    // 2 s later 6,000 are back; 7,000 would fit a bucket of 10,000 less 2,000 held, but not yet.
+    expect(b.tryAcquire(7000, 2000, 7000).ok).toBe(false);
+    // The answer cost 4,000: the 2,000 held come back at once.
+    if (first.ok) b.settle(first.ticket, 4000, 2000);
+    expect(b.tryAcquire(7000, 2000, 7000).ok).toBe(true);
   });
 
   it("expects latency to grow with the batch: a batch of 8 is not 'slow' next to one photo", () => {
