@@ -1,7 +1,7 @@
 "use client";
 import { signIn } from "next-auth/react";
 import Link from "next/link";
-import { useRouter, useSearchParams } from "next/navigation";
+import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { sameOriginPath } from "@/lib/auth/redirect";
 import { api } from "./api";
@@ -13,12 +13,16 @@ function signInMessage(error: string): string {
   return error === "CredentialsSignin" ? "Wrong email or password." : error;
 }
 
-export function AuthForm({ mode }: { mode: "signin" | "signup" }) {
+/**
+ * `callbackUrl` comes from the page (its searchParams), not useSearchParams:
+ * that hook made the form render only in the browser, so the page was blank
+ * until the script ran (a white flash between the landing page and sign-up).
+ */
+export function AuthForm({ mode, callbackUrl }: { mode: "signin" | "signup"; callbackUrl?: string }) {
   const router = useRouter();
-  const params = useSearchParams();
   // Passed on as is to the other form's link (a page of this site, which checks it
   // itself); only ever navigated to after sameOriginPath.
-  const next = params.get("callbackUrl") ?? "/";
+  const next = callbackUrl ?? "/";
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 

@@ -1,10 +1,7 @@
-import { Suspense } from "react";
 import { AuthForm } from "../_components/auth-form";
 
-export default function SignUpPage() {
-  return (
-    <Suspense>
-      <AuthForm mode="signup" />
-    </Suspense>
-  );
+// Rendered on the server with the form in the HTML: no blank page while the script loads.
+export default async function SignUpPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string | string[] }> }) {
+  const { callbackUrl } = await searchParams;
+  return <AuthForm mode="signup" callbackUrl={typeof callbackUrl === "string" ? callbackUrl : undefined} />;
 }

@@ -138,6 +138,7 @@ const TABLE: Record<string, Spec> = {
   "GET /teams/new": { min: "USER", ok: 200 },
   "GET /t/[teamId]": { min: "VIEWER", ok: 200 },
   "GET /t/[teamId]/members": { min: "VIEWER", ok: 200 },
+  "GET /t/[teamId]/search": { min: "VIEWER", ok: 200 },
   "GET /t/[teamId]/albums": { min: "VIEWER", ok: 200 },
   "GET /t/[teamId]/albums/[albumId]": { min: "VIEWER", ok: 200 },
   "GET /t/[teamId]/photos/[photoId]": { min: "VIEWER", ok: 200 },

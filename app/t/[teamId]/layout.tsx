@@ -18,8 +18,10 @@ export default async function TeamLayout({ children, params }: { children: React
             {role.toLowerCase()}
           </span>
         </div>
-        <nav className="flex gap-4 text-sm">
+        <nav className="flex flex-wrap gap-x-4 gap-y-1 text-sm" aria-label="Team">
           <Link href={`/t/${team.id}`} className="hover:underline">Photo sets</Link>
+          <Link href={`/t/${team.id}/albums`} className="hover:underline">Albums</Link>
+          <Link href={`/t/${team.id}/search`} className="hover:underline">Search</Link>
           <Link href={`/t/${team.id}/members`} className="hover:underline">Members</Link>
           <Link href="/teams/new" className="hover:underline">New team</Link>
         </nav>

@@ -59,7 +59,7 @@ export function NewAlbumForm({ teamId, setId, bestAlbumId }: { teamId: string; s
       <label>
         <span className="label">New</span>
         <select className="input" value={kind} onChange={(e) => setKind(e.target.value as "CUSTOM" | "CAROUSEL")}>
-          <option value="CAROUSEL">Carousel (up to 10, from Best picks)</option>
+          <option value="CAROUSEL">Carousel (up to 20, from Best picks)</option>
           <option value="CUSTOM">Custom album</option>
         </select>
       </label>
