@@ -243,7 +243,7 @@ describe("account safety", () => {
     expect((await v.get(`/api/share/${off}`)).status()).toBe(404);
     const ok = await v.post(`/api/share/${share.token}/unlock`, { data: { password } });
     expect(ok.status()).toBe(200);
-    const cookie = ok.headersArray().find((h) => h.name.toLowerCase() === "set-cookie")?.value ?? "";
+    const cookie = ok.headersArray().find((h) => h.name.toLowerCase() === "set-cookie" && h.value.startsWith("share_"))?.value ?? "";
     expect(cookie).toMatch(new RegExp(`^share_${share.id}=`));
     expect(cookie).toMatch(/;\s*HttpOnly/i);
     expect(cookie).toMatch(/;\s*SameSite=Lax/i);
