@@ -15,7 +15,7 @@ import { until } from "@/test/helpers/faults-wait";
 const run = promisify(execFile);
 const root = mkdtempSync(path.join(tmpdir(), "embedded-lock-"));
 const dataDir = path.join(root, "data");
-const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", DATA_DIR: dataDir };
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test" as const, DATA_DIR: dataDir };
 let holder: ChildProcess | undefined;
 afterAll(() => {
   holder?.kill("SIGKILL");
@@ -39,27 +39,28 @@ describe("the embedded database has one owner", () => {
     mkdirSync(source);
     writeFileSync(path.join(source, "a.jpg"), await sceneJpeg(41, 320, 240));
     // A process holding the database, as the app server does (opened, migrated, running).
-    holder = spawn(
+    const holding = spawn(
       process.execPath,
       ["--import", "tsx", "test/helpers/hold-embedded-db.ts"],
       { env, stdio: ["ignore", "pipe", "inherit"] },
     );
+    holder = holding;
     let said = "";
-    holder.stdout?.on("data", (d: Buffer) => (said += d.toString()));
-    await until(async () => said.includes("holding") || holder!.exitCode !== null, 120_000, "the holder to open the database");
+    holding.stdout?.on("data", (d: Buffer) => (said += d.toString()));
+    await until(async () => said.includes("holding") || holding.exitCode !== null, 120_000, "the holder to open the database");
     expect(said).toContain("holding");
     const lock = path.join(dataDir, "pglite.lock");
-    expect(JSON.parse(readFileSync(lock, "utf8"))).toMatchObject({ pid: holder.pid });
+    expect(JSON.parse(readFileSync(lock, "utf8"))).toMatchObject({ pid: holding.pid });
 
     const refused = await organize(source);
     expect(refused.code).toBe(1);
-    expect(refused.out).toMatch(new RegExp(`The embedded database in .*pglite is in use by .*\\(process ${holder.pid}, since`));
+    expect(refused.out).toMatch(new RegExp(`The embedded database in .*pglite is in use by .*\\(process ${holding.pid}, since`));
     expect(refused.out).toMatch(/stop that one first, or set DATABASE_URL/);
     expect(refused.out).not.toMatch(/Read 1 file/); // refused before touching anything
 
     // The holder dies without cleaning up (SIGKILL): its lock is stale and the CLI runs.
-    holder.kill("SIGKILL");
-    await until(async () => holder!.exitCode !== null || holder!.signalCode !== null, 10_000, "the holder to die");
+    holding.kill("SIGKILL");
+    await until(async () => holding.exitCode !== null || holding.signalCode !== null, 10_000, "the holder to die");
     const ok = await organize(source);
     expect(ok.code, ok.out).toBe(0);
     expect(ok.out).toMatch(/1 photo: /);
