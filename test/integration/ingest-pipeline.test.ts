@@ -51,7 +51,8 @@ describe("processPendingPhotos", () => {
     expect(p.gpsLat).toBeCloseTo(-33.8667, 3);
     expect(p.gpsLon).toBeCloseTo(151.2, 3);
     const analysis = await sharp(await storage().get(p.contentHash, "analysis")).metadata();
-    expect([analysis.format, analysis.width, analysis.height]).toEqual(["jpeg", 768, 1024]);
+    // Whole Llama 4 tiles (ADR 011): a 3:4 portrait goes at 672x896, 2x3 tiles.
+    expect([analysis.format, analysis.width, analysis.height]).toEqual(["jpeg", 672, 896]);
     expect((await sharp(await storage().get(p.contentHash, "thumb")).metadata()).format).toBe("webp");
   });
 
