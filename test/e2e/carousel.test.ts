@@ -1,5 +1,5 @@
 // A carousel in a real browser: from an analysed set's albums page, create a
-// carousel (up to 10 slides from Best picks); its page previews the slides in
+// carousel (up to 20 slides from Best picks); its page previews the slides in
 // swipe order with the cover first, a slide moved with its arrow keeps its
 // place after a reload, "Suggested order" puts the best photo first, and its
 // share link shows the same slides in the same order.
@@ -40,6 +40,13 @@ describe("carousel", () => {
       })
       .toBe(100);
 
+    // Albums follow results within seconds, not on a page view (decision 005): wait for Best picks to hold all 12.
+    await expect
+      .poll(async () => {
+        const { albums } = (await (await page.request.get(`/api/teams/${teamId}/sets/${set.id}/albums`)).json()) as { albums: { kind: string; photoCount: number }[] };
+        return albums.find((a) => a.kind === "BEST")?.photoCount ?? 0;
+      }, { timeout: 60_000, interval: 500 })
+      .toBe(PHOTOS);
     await page.goto(`/t/${teamId}/sets/${set.id}/albums`);
     await page.getByPlaceholder("Summer carousel").fill("Harbour carousel");
     await page.getByRole("button", { name: "Create" }).click();
@@ -48,10 +55,10 @@ describe("carousel", () => {
     await expect(page.getByRole("heading", { name: "Carousel preview" }).isVisible()).resolves.toBe(true);
 
     const first = await slides(page);
-    expect(first).toHaveLength(10); // Instagram's limit, from the 12 best picks
+    expect(first).toHaveLength(12); // every best pick: Instagram allows 20 slides since 2025
     const labels = await page.getByTestId("slide-label").allTextContents();
-    expect(labels[0]).toBe("1/10 · cover");
-    expect(labels[1]).toBe("2/10");
+    expect(labels[0]).toBe("1/12 · cover");
+    expect(labels[1]).toBe("2/12");
 
     // Move slide 2 to the front with its arrow; the order is saved.
     const slide2 = page.locator('[data-testid="carousel-preview"] > li').nth(1);
@@ -83,7 +90,7 @@ describe("carousel", () => {
       els.map((e) => (e as HTMLImageElement).src.split("/photos/")[1]?.split("/")[0] ?? ""),
     );
     expect(sharedSlides).toEqual(suggested);
-    expect(await shared.getByTestId("shared-slide-label").first().textContent()).toBe("1/10");
+    expect(await shared.getByTestId("shared-slide-label").first().textContent()).toBe("1/12");
     await visitor.close();
     await page.context().close();
   });

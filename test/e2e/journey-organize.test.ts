@@ -67,7 +67,20 @@ describe("organize, review, share and export", () => {
     const analysed = Number(await page.locator('[data-state="ANALYZED"] strong').textContent());
     expect(analysed).toBeGreaterThanOrEqual(2);
 
-    // Best picks: one photo per near-duplicate group.
+    // Best picks: one photo per near-duplicate group. Albums follow results within seconds,
+    // not on a page view (decision 005): wait until Best picks reads the same over 6 s.
+    const bestCount = async () => {
+      const { albums } = (await (await page.request.get(`/api/teams/${teamId}/sets/${setId}/albums`)).json()) as { albums: { kind: string; photoCount: number }[] };
+      return albums.find((a) => a.kind === "BEST")?.photoCount ?? 0;
+    };
+    const seen: number[] = [];
+    await expect
+      .poll(async () => {
+        seen.push(await bestCount());
+        const last = seen.slice(-4);
+        return last.length === 4 && last.every((c) => c === last[0] && c >= 2);
+      }, { timeout: 60_000, interval: 2000 })
+      .toBe(true);
     await page.goto(`/t/${teamId}/sets/${setId}/albums`);
     await page.getByTestId("album-best").click();
     await page.waitForURL(/\/albums\/[^/]+$/);
@@ -134,9 +147,13 @@ describe("organize, review, share and export", () => {
     expect(names.every((n) => n.startsWith("Best picks/"))).toBe(true);
     expect(names.filter((n) => n.endsWith(".xmp"))).toHaveLength(reordered.length);
     const csv = zip.get("Best picks/captions.csv")!.toString("utf8");
-    expect(csv).toContain("file,album,original_name,caption,hashtags,alt_text");
+    // A share link made without "include file names" shows what the share page shows: no original names.
+    expect(csv).toContain("file,album,caption,hashtags,alt_text");
+    expect(csv).not.toContain("original_name");
     expect(csv).toContain("Our weekend, in one picture");
-    const firstXmp = zip.get(names.find((n) => n.startsWith("Best picks/001-") && n.endsWith(".xmp"))!)!.toString("utf8");
+    // Neutral file names (001.jpg ...): the link was made without "include file names".
+    expect(names.filter((n) => n.endsWith(".jpg")).every((n) => /^Best picks\/\d{3}\.jpg$/.test(n))).toBe(true);
+    const firstXmp = zip.get("Best picks/001.xmp")!.toString("utf8");
     expect(firstXmp).toContain("<dc:description>");
     expect(firstXmp).toContain("<dc:subject>");
     expect(zip.has("Best picks/captions.json")).toBe(true);
