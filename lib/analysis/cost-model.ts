@@ -5,6 +5,7 @@
 // 8 takes several times as long as one photo: that is expected, not "slow".
 // Pure arithmetic: samples come in as arguments.
 import { maxCompletionTokens } from "@/lib/llama";
+import { CONGESTED } from "./concurrency";
 
 /**
  * What a photo's answer is expected to cost until answers were seen: a hosted
@@ -16,8 +17,6 @@ const PRIOR_ANSWER_TOKENS = 500;
 /** Latency per photo assumed until the first answer: ~600-700 tokens at ~150 tokens/s, rounded up. */
 export const PRIOR_MS_PER_PHOTO = 5_000;
 const SAMPLES = 256;
-/** A sample this much slower than usual is not learned as usual (see ConcurrencyController's CONGESTED). */
-const CONGESTED_AT = 1.6;
 /** Answered requests before their figures replace the priors (each averages its batch's answers). */
 const MIN_SAMPLES = 3;
 
@@ -51,7 +50,7 @@ export class CostModel {
     this.msPerToken = this.msPerToken === undefined ? perToken : this.msPerToken + 0.2 * (perToken - this.msPerToken);
     this.recent = this.recent === undefined ? perToken : this.recent + 0.2 * (perToken - this.recent);
     if (this.usual === undefined) this.usual = perToken;
-    else if (perToken < this.usual * CONGESTED_AT) this.usual += 0.05 * (perToken - this.usual);
+    else if (perToken < this.usual * CONGESTED) this.usual += 0.05 * (perToken - this.usual);
   }
 
   get samples(): number {

@@ -95,11 +95,15 @@ export class RequestScheduler {
     return this.provider.usesNetwork ? this.budget.ratePerS : 0;
   }
 
+  /** Requests per second the tokens budget allows at what a request costs now (Infinity before any). */
+  private rpsByTokens(): number {
+    const perRequest = this.budget.tokensPerRequest(this.now());
+    return perRequest > 0 ? this.budget.limits.tokensPerMinute / 60 / perRequest : Infinity;
+  }
+
   /** Requests per second the binding budget allows: requests/min, or tokens/min over what a request costs. */
   private allowedRps(): number {
-    const perRequest = this.budget.tokensPerRequest(this.now());
-    const byTokens = perRequest > 0 ? this.budget.limits.tokensPerMinute / 60 / perRequest : Infinity;
-    return Math.min(this.budget.ratePerS, byTokens);
+    return Math.min(this.budget.ratePerS, this.rpsByTokens());
   }
 
   /**
@@ -112,9 +116,7 @@ export class RequestScheduler {
     if (!this.provider.usesNetwork) return null;
     if (this.congestion > CONGESTED) return "capacity";
     if (this.maxConcurrent >= this.cfg.maxConcurrentRequests && this.running.size >= this.maxConcurrent) return "concurrency";
-    const perRequest = this.budget.tokensPerRequest(this.now());
-    const byTokens = perRequest > 0 ? this.budget.limits.tokensPerMinute / 60 / perRequest : Infinity;
-    return byTokens < this.budget.ratePerS ? "tokens" : "requests";
+    return this.rpsByTokens() < this.budget.ratePerS ? "tokens" : "requests";
   }
 
   /** How long a request of n photos holds its slot: its latency, or batch_delay when longer. */

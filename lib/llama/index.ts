@@ -14,6 +14,6 @@ export { PROMPT_VERSION, buildPrompt, batchJsonSchema } from "./prompt";
 export { parseBatchAnswer } from "./answer";
 export { repairEntry } from "./repair";
 export { readRateLimit, parseRetryAfter } from "./rate-limit";
-export { estimateRequestTokens, requestCost, IMAGE_TOKENS, COMPLETION_TOKENS_PER_PHOTO, maxCompletionTokens, imageTokensFor, llama4ImageTokens, tileAwareSize } from "./tokens";
+export { estimateRequestTokens, IMAGE_TOKENS, COMPLETION_TOKENS_PER_PHOTO, maxCompletionTokens, imageTokensFor, llama4ImageTokens, tileAwareSize } from "./tokens";
 export { localAnalysis, centredCrop } from "./local";
 export * from "./types";

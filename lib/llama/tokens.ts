@@ -1,8 +1,7 @@
-// Token arithmetic shared by the providers (an upper-bound estimate for the
-// tokens-per-minute budget) and the local test server (what it charges).
+// Token arithmetic shared by the providers (what a request books against the
+// tokens-per-minute budget) and the local test server (what it charges, from
+// the image tiling below).
 //
-// Cost of one request, as the test server charges it:
-//   ceil(text characters / 4) + images x IMAGE_TOKENS + max_completion_tokens
 // Meta does not publish what the API bills for an image. IMAGE_TOKENS is Llama 4's
 // worst case (see llama4ImageTokens below): 16 tiles of 336 px plus the global
 // tile, each 24x24 patches of 14 px reduced 4x by pixel shuffle = 144 tokens,
@@ -19,11 +18,6 @@ export const COMPLETION_TOKENS_PER_PHOTO = 600;
 
 export function maxCompletionTokens(photos: number): number {
   return 100 + photos * COMPLETION_TOKENS_PER_PHOTO;
-}
-
-/** What the test server charges for a request (see formula above). */
-export function requestCost(textChars: number, images: number, maxCompletion: number): number {
-  return Math.ceil(textChars / 4) + images * IMAGE_TOKENS + maxCompletion;
 }
 
 /**
