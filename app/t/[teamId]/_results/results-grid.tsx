@@ -1,18 +1,21 @@
 "use client";
 // A set's results, or search across the team's sets: filters and sort go to
 // the server, which answers one page (the browser never holds more than a page
-// of a 5,000-photo set), and live in the page URL so Back and reload keep them.
+// of a 5,000-photo set), and live in the page URL so Back and reload keep them:
+// each choice is a history entry (Back undoes it, also after visiting a photo),
+// typing in a text box replaces its own entry instead of adding one per key.
 // Photos are selected by click, shift-click (a range) or "Select all" (every
 // photo the filters match, from the server); keyboard: Space / Shift+Space on a
 // photo, arrows between photos, Enter opens the culling viewer, Ctrl+A selects
 // all, Esc clears.
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/app/_components/api";
 import { count } from "@/lib/count";
 import { BulkBar } from "./bulk-bar";
 import { CullViewer } from "./cull-viewer";
-import { DEFAULT_FILTERS, effectiveSort, filtersQuery, type Filters } from "./filters";
+import { DEFAULT_FILTERS, effectiveSort, filtersFrom, filtersQuery, type Filters } from "./filters";
 
 interface Item {
   id: string;
@@ -39,6 +42,9 @@ interface Page {
   categories?: { category: string; count: number }[];
 }
 
+/** Filters typed into (one history entry per burst of typing, not per key). */
+const TYPED: (keyof Filters)[] = ["q", "tag", "minScore", "maxScore"];
+
 const STATES = ["", "QUEUED", "ANALYZING", "ANALYZED", "SKIPPED", "FAILED", "UPLOADED", "PROCESSING"];
 const PAGE_SIZE = 60;
 
@@ -46,17 +52,19 @@ export function ResultsGrid({
   teamId,
   setId,
   allCategories,
-  initial,
   canEdit,
 }: {
   teamId: string;
   /** null: search every set of the team. */
   setId: string | null;
   allCategories: string[];
-  initial: Filters;
   canEdit: boolean;
 }) {
-  const [f, setF] = useState<Filters>(initial);
+  // Read from the URL when mounted: coming Back from a photo shows the filters
+  // that were last chosen, not the ones the page was first loaded with.
+  const searchParams = useSearchParams();
+  const [f, setF] = useState<Filters>(() => filtersFrom(Object.fromEntries(searchParams.entries())));
+  const lastTyped = useRef<keyof Filters | null>(null);
   const [data, setData] = useState<Page | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
@@ -76,11 +84,30 @@ export function ResultsGrid({
     return q;
   }, [f]);
 
-  useEffect(() => {
-    // The URL follows the filters (replaceState: Back leaves the page, not each keystroke).
-    const qs = filtersQuery(f).toString();
+  /** New filters, written to the URL: a new history entry, or the current one while typing in the same box. */
+  const apply = (next: Filters, typed: keyof Filters | null = null) => {
+    const replace = typed !== null && typed === lastTyped.current;
+    lastTyped.current = typed;
+    setF(next);
+    const qs = filtersQuery(next).toString();
     const url = `${window.location.pathname}${qs ? `?${qs}` : ""}`;
-    if (url !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(window.history.state, "", url);
+    if (url === `${window.location.pathname}${window.location.search}`) return;
+    // Next's router keeps its own state in these entries (its pushState integration).
+    if (replace) window.history.replaceState(null, "", url);
+    else window.history.pushState(null, "", url);
+  };
+
+  useEffect(() => {
+    // Back and Forward between this page's own entries: show the filters of the entry.
+    const onPop = () => {
+      lastTyped.current = null;
+      setF(filtersFrom(Object.fromEntries(new URLSearchParams(window.location.search).entries())));
+    };
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+
+  useEffect(() => {
     let live = true;
     // Typing in the search or tag box should not send a request per key.
     const t = setTimeout(() => {
@@ -103,7 +130,8 @@ export function ResultsGrid({
   }, [base, f, apiQuery, reload]);
 
   const set = (patch: Partial<Filters>) => {
-    setF({ ...f, ...patch, page: "1" });
+    const keys = Object.keys(patch) as (keyof Filters)[];
+    apply({ ...f, ...patch, page: "1" }, keys.length === 1 && TYPED.includes(keys[0]!) ? keys[0]! : null);
     setAnchor(null);
   };
   const present = new Map(data?.categories?.map((c) => [c.category, c.count]));
@@ -323,11 +351,11 @@ export function ResultsGrid({
             })}
           </ul>
           <nav className="flex items-center gap-3 text-sm" aria-label="Pages">
-            <button className="btn-secondary" disabled={page <= 1} onClick={() => setF({ ...f, page: String(page - 1) })}>Previous</button>
+            <button className="btn-secondary" disabled={page <= 1} onClick={() => apply({ ...f, page: String(page - 1) })}>Previous</button>
             <span>
               Page {data.page} of {data.pages}
             </span>
-            <button className="btn-secondary" disabled={page >= data.pages} onClick={() => setF({ ...f, page: String(page + 1) })}>Next</button>
+            <button className="btn-secondary" disabled={page >= data.pages} onClick={() => apply({ ...f, page: String(page + 1) })}>Next</button>
           </nav>
         </>
       )}
@@ -355,7 +383,7 @@ export function ResultsGrid({
           onChange={patchItem}
           onNextPage={() => {
             cullAfterLoad.current = true;
-            setF({ ...f, page: String(page + 1) });
+            apply({ ...f, page: String(page + 1) });
           }}
           onClose={(at) => {
             setCull(null);

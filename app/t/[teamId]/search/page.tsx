@@ -2,24 +2,21 @@
 // categories and file names, with the results grid's filters and actions.
 import { CATEGORIES } from "@/lib/llama/types";
 import { atLeast, pageTeamAccess } from "@/lib/teams";
-import { filtersFrom } from "../_results/filters";
 import { ResultsGrid } from "../_results/results-grid";
 
 export const dynamic = "force-dynamic";
 
 export default async function SearchPage({
   params,
-  searchParams,
 }: {
   params: Promise<{ teamId: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const { teamId } = await params;
   const { role, team } = await pageTeamAccess(teamId, "VIEWER", `/t/${teamId}/search`);
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">Search {team.name}</h1>
-      <ResultsGrid teamId={teamId} setId={null} allCategories={[...CATEGORIES]} initial={filtersFrom(await searchParams)} canEdit={atLeast(role, "MEMBER")} />
+      <ResultsGrid teamId={teamId} setId={null} allCategories={[...CATEGORIES]} canEdit={atLeast(role, "MEMBER")} />
     </div>
   );
 }
