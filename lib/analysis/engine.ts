@@ -123,7 +123,11 @@ export class AnalysisEngine {
         redisUrl: env.REDIS_URL,
         key: `${this.provider.name}:${this.provider.model}:${this.cfg.baseUrl}`,
         requestsPerMinute: this.cfg.maxRequestsPerMinute,
-        burstSeconds: this.cfg.burstMode ? BURST_SECONDS : 0.2,
+        // One second, not the local 1.8: a request crosses Redis and another
+        // process's event loop before it is sent, so processes reach the
+        // provider further out of step than one process does; the second
+        // left in the provider's ~2 s bucket absorbs that.
+        burstSeconds: this.cfg.burstMode ? Math.min(1, BURST_SECONDS) : 0.2,
       });
       this.ownsShared = true;
     } else {
@@ -358,7 +362,7 @@ export class AnalysisEngine {
         const p = w.photo;
         // The JPEG's own size books its image tokens (photos prepared before ADR 011 were sent larger).
         const size = await readImageHeader(jpeg).catch(() => ({ width: 0, height: 0 }));
-        inputs.push({ id: p.id, contentHash: p.contentHash, jpeg, width: size.width, height: size.height, sharpness: p.sharpness, brightness: p.brightness });
+        inputs.push({ id: p.id, contentHash: p.contentHash, jpeg, width: size.width, height: size.height, sharpness: p.sharpness, brightness: p.brightness, faceCount: p.faceCount });
         ready.push(w);
       } catch {
         this.fail(w, "The analysis image of this photo is missing from storage; upload the photo again.");

@@ -4,7 +4,8 @@
 // between leaves a cache hit for the re-claimed photo, not a second request.
 import { randomUUID } from "node:crypto";
 import { db } from "@/lib/db";
-import type { StoredAnalysis } from "@/lib/llama";
+import { GROUP_MIN_FACES, type StoredAnalysis } from "@/lib/llama";
+import { analysed, analysisEnded } from "@/lib/photos";
 import type { CacheKey } from "./cache";
 
 export interface AnalyzedItem {
@@ -126,42 +127,31 @@ export class ResultWriter {
         this.key.model,
         this.key.promptVersion,
       );
+      if (this.key.provider === "local" && saved.length > 0) {
+        // The local provider tagged groups from the face count it was given; a
+        // scan that landed after the photo was claimed counts instead (the face
+        // stage updates these rows itself when it comes later still).
+        await client.$executeRawUnsafe(
+          `UPDATE "AnalysisCache" a
+              SET result = jsonb_set(a.result, '{tags}', CASE WHEN f.n >= $2 THEN '["group"]'::jsonb ELSE '[]'::jsonb END)
+             FROM (SELECT "teamId", "contentHash", max("faceCount") AS n FROM "Photo"
+                    WHERE ("teamId", "contentHash") IN (SELECT "teamId", "contentHash" FROM "AnalysisCache" WHERE id = ANY($1::text[]))
+                    GROUP BY "teamId", "contentHash") f
+            WHERE a.id = ANY($1::text[]) AND a."teamId" = f."teamId" AND a."contentHash" = f."contentHash" AND f.n IS NOT NULL`,
+          saved.map((r) => r.id),
+          GROUP_MIN_FACES,
+        );
+      }
       const ids = new Map(saved.map((r) => [`${r.teamId}:${r.contentHash}`, r.id]));
       for (const a of analyzed) {
         const cacheId = ids.get(`${a.teamId}:${a.contentHash}`);
         if (cacheId) links.push({ photoId: a.photoId, cacheId, analysis: a.analysis });
       }
     }
-    if (links.length > 0) {
-      const rows = links.map((l) => ({ id: l.photoId, aid: l.cacheId, ...photoColumns(l.analysis) }));
-      // Local measurements name no category, but faces found on the machine do:
-      // "people" (the face stage sets the same when its scan comes second).
-      const analysedRows = await client.$queryRawUnsafe<{ setId: string }[]>(
-        `UPDATE "Photo" p
-            SET state = 'ANALYZED', "analysisId" = v.aid, category = COALESCE(v.category, CASE WHEN p."faceCount" > 0 THEN 'people' END), "qualityScore" = v.q,
-                "instagramScore" = v.i, "stateReason" = NULL, "skipReason" = NULL, "forceAnalyze" = false,
-                "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = now()
-           FROM jsonb_to_recordset($1::jsonb) AS v(id text, aid text, category text, q float8, i float8)
-          WHERE p.id = v.id
-      RETURNING p."setId"`,
-        JSON.stringify(rows),
-      );
-      for (const r of analysedRows) sets.add(r.setId);
-    }
-    if (ended.length > 0) {
-      const endedRows = await client.$queryRawUnsafe<{ setId: string }[]>(
-        `UPDATE "Photo" p
-            SET state = v.state::"PhotoState",
-                "stateReason" = CASE WHEN v.state = 'FAILED' THEN v.reason ELSE NULL END,
-                "skipReason" = CASE WHEN v.state = 'SKIPPED' THEN v.reason ELSE NULL END,
-                "leaseOwner" = NULL, "leaseExpiresAt" = NULL, "updatedAt" = now()
-           FROM jsonb_to_recordset($1::jsonb) AS v(id text, state text, reason text)
-          WHERE p.id = v.id
-      RETURNING p."setId"`,
-        JSON.stringify(ended.map((e) => ({ id: e.photoId, state: e.state, reason: e.reason }))),
-      );
-      for (const r of endedRows) sets.add(r.setId);
-    }
+    // Photo states last (lib/photos/lifecycle.ts: analysed, failedAnalysis, skipped).
+    const rows = links.map((l) => ({ id: l.photoId, aid: l.cacheId, ...photoColumns(l.analysis) }));
+    for (const setId of await analysed(rows)) sets.add(setId);
+    for (const setId of await analysisEnded(ended.map((e) => ({ id: e.photoId, state: e.state, reason: e.reason })))) sets.add(setId);
     return [...sets];
   }
 

@@ -3,8 +3,8 @@
 // cache) and every photo of that content in the team is linked to the scan,
 // with its face count copied for the People filter. Pending work is database
 // state: a prepared photo (phash set) without a scan of the current version.
-import type { Prisma } from "@/lib/generated/prisma/client";
-import { db } from "@/lib/db";
+import { db, type Prisma } from "@/lib/db";
+import { GROUP_MIN_FACES } from "@/lib/llama";
 import { waitForUpload } from "@/lib/images/wake";
 import { ScanError, type FaceScanner } from "./client";
 import { DETECTOR_VERSION } from "./detector-version";
@@ -39,6 +39,13 @@ async function imageWorkWaiting(): Promise<boolean> {
 async function link(p: Pending, scan: { id: string; faceCount: number | null }): Promise<string[]> {
   const photos = await db().photo.findMany({ where: { teamId: p.teamId, contentHash: p.contentHash }, select: { setId: true } });
   await db().photo.updateMany({ where: { teamId: p.teamId, contentHash: p.contentHash }, data: { faceScanId: scan.id, faceCount: scan.faceCount } });
+  // The local provider's tag for groups (lib/llama/local.ts) on its stored
+  // analysis of this content, before the category update below refreshes the
+  // photos' search text (lib/analysis/writer.ts does the same when it comes second).
+  await db().$executeRaw`
+    UPDATE "AnalysisCache"
+       SET result = jsonb_set(result, '{tags}', CASE WHEN ${scan.faceCount ?? 0}::int >= ${GROUP_MIN_FACES}::int THEN '["group"]'::jsonb ELSE '[]'::jsonb END)
+     WHERE provider = 'local' AND "teamId" = ${p.teamId} AND "contentHash" = ${p.contentHash}`;
   // Without a key the local provider names no category: faces make it "people"
   // (lib/analysis/writer.ts does the same when the analysis comes second).
   await db().$executeRaw`

@@ -15,5 +15,5 @@ export { parseBatchAnswer } from "./answer";
 export { repairEntry } from "./repair";
 export { readRateLimit, parseRetryAfter } from "./rate-limit";
 export { estimateRequestTokens, IMAGE_TOKENS, COMPLETION_TOKENS_PER_PHOTO, maxCompletionTokens, imageTokensFor, llama4ImageTokens, tileAwareSize } from "./tokens";
-export { localAnalysis, centredCrop } from "./local";
+export { localAnalysis, centredCrop, localFaceTags, GROUP_MIN_FACES } from "./local";
 export * from "./types";

@@ -1,7 +1,10 @@
 // Provider "local": no network, no AI. It turns the pipeline's own measurements
 // (sharpness, brightness) into a quality score with a reason, names problems from
 // the fast-mode thresholds and proposes centred crops. It never writes a caption,
-// description or hashtags: it cannot see what is in the photo.
+// description or hashtags: it cannot see what is in the photo. The one tag it
+// gives is what the face stage counted: "group" for 3 or more faces (the
+// category "people" is set on the photo, lib/analysis/writer.ts and
+// lib/faces/stage.ts; whichever of scan and analysis comes second applies both).
 import type { ResolvedConfig } from "@/lib/config";
 import { INSTAGRAM_RATIOS, PROBLEMS, type CropBox, type InstagramRatio, type StoredAnalysis } from "./types";
 import type { BatchResult, PhotoInput, VisionProvider } from "./provider";
@@ -23,6 +26,14 @@ export function centredCrop(width: number, height: number, ratio: number): CropB
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** A photo with this many faces or more is a group photo. */
+export const GROUP_MIN_FACES = 3;
+
+/** The local provider's tags for a face count (null: not scanned). */
+export function localFaceTags(faceCount: number | null | undefined): string[] {
+  return faceCount != null && faceCount >= GROUP_MIN_FACES ? ["group"] : [];
+}
 
 export function localAnalysis(photo: PhotoInput, t: Thresholds): StoredAnalysis & { source: "local" } {
   const problems: Problem[] = [];
@@ -51,7 +62,7 @@ export function localAnalysis(photo: PhotoInput, t: Thresholds): StoredAnalysis 
   const crops = Object.fromEntries(
     INSTAGRAM_RATIOS.map((r) => [r, centredCrop(photo.width, photo.height, RATIO_VALUE[r])]),
   ) as Record<InstagramRatio, CropBox>;
-  return { source: "local", quality: { score, reason }, problems, crops };
+  return { source: "local", quality: { score, reason }, problems, crops, tags: localFaceTags(photo.faceCount) };
 }
 
 export function createLocalProvider(cfg: ResolvedConfig): VisionProvider {

@@ -21,6 +21,8 @@ export interface PhotoInput {
   // Pipeline measurements, used by the local provider (null when unknown).
   sharpness: number | null;
   brightness: number | null;
+  /** Faces the face stage found, when it ran first (the local provider tags groups). */
+  faceCount?: number | null;
 }
 
 export type PhotoOutcome =

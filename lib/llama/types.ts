@@ -112,4 +112,6 @@ export type StoredAnalysis =
       quality: { score: number; reason: string };
       problems: (typeof PROBLEMS)[number][];
       crops: Record<InstagramRatio, CropBox>;
+      /** Only what the machine can tell: "group" for 3 or more faces (lib/llama/local.ts); absent on older rows. */
+      tags?: string[];
     };

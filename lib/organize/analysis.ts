@@ -16,6 +16,7 @@ const localSchema = z.object({
   quality: z.object({ score: z.number(), reason: z.string() }),
   problems: z.array(z.enum(PROBLEMS)),
   crops: z.object({ "4:5": cropBoxSchema, "1:1": cropBoxSchema, "1.91:1": cropBoxSchema }),
+  tags: z.array(z.string()).optional(),
 });
 
 const storedSchema = z.discriminatedUnion("source", [

@@ -38,7 +38,8 @@ export function effectiveText(photo: PhotoEdits, analysis: StoredAnalysis | null
     category: photo.userCategory ?? ai?.category ?? null,
     altText: ai?.altText ?? null,
     description: ai?.description ?? null,
-    tags: ai?.tags ?? [],
+    // The local provider's only tag is what faces tell ("group").
+    tags: ai?.tags ?? (analysis?.source === "local" ? (analysis.tags ?? []) : []),
     edited: {
       caption: photo.userCaption !== null,
       hashtags: hashtagsEdited,

@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { db, Prisma, PhotoState } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { GROUP_MIN_FACES } from "@/lib/llama";
 import { CATEGORIES, LIMITS, type StoredAnalysis } from "@/lib/llama/types";
 import { hasThumbnail } from "@/lib/sets";
 import { parseStoredAnalysis } from "./analysis";
@@ -28,8 +29,8 @@ export const photoQuerySchema = z.object({
   /** Culling: picked, rejected, or neither. */
   flag: z.preprocess(emptyIsAbsent, z.enum(["picked", "rejected", "unflagged"]).optional()),
   minRating: z.preprocess(emptyIsAbsent, z.coerce.number().int().min(1).max(5).optional()),
-  /** Faces found on the machine: "with" people, "without", or "problems" (closed eyes, a soft main face). */
-  people: z.preprocess(emptyIsAbsent, z.enum(["with", "without", "problems"]).optional()),
+  /** Faces found on the machine: "with" people, "without", "groups" (3 or more faces), or "problems" (closed eyes, a soft main face). */
+  people: z.preprocess(emptyIsAbsent, z.enum(["with", "without", "groups", "problems"]).optional()),
   sort: z.enum(["relevance", "instagram", "quality", "rating", "takenAt", "name", "uploaded"]).default("instagram"),
   dir: z.enum(["asc", "desc"]).optional(),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -98,6 +99,7 @@ export function photoWhere(teamId: string, setId: string | null, q: PhotoQuery):
   if (q.minRating !== undefined) and.push({ rating: { gte: q.minRating } });
   if (q.people === "with") and.push({ faceCount: { gt: 0 } });
   if (q.people === "without") and.push({ faceCount: 0 });
+  if (q.people === "groups") and.push({ faceCount: { gte: GROUP_MIN_FACES } });
   if (q.people === "problems") {
     and.push({
       faceCount: { gt: 0 },

@@ -12,7 +12,7 @@ import { db } from "@/lib/db";
 import { exportPhotoSelect, toExportPhotos } from "@/lib/export/plan";
 import { createChildScanner, DETECTOR_VERSION, scanPendingFaces, type FaceScanner } from "@/lib/faces";
 import { ingestFile, processPendingPhotos } from "@/lib/images/pipeline";
-import { createAlbum, createAlbumSchema, getAlbum, listPhotos, photoQuerySchema, refreshSetOrganization } from "@/lib/organize";
+import { createAlbum, createAlbumSchema, getAlbum, getPhotoDetail, listPhotos, photoQuerySchema, refreshSetOrganization } from "@/lib/organize";
 import { storage } from "@/lib/storage";
 import { teamWithSet } from "@/test/helpers/ingest-fixture";
 
@@ -102,26 +102,36 @@ describe("the face stage", () => {
     expect(now.faceScanId).not.toBe(first.faceScanId);
   });
 
-  it("without a key, photos with faces are in the people category, whichever comes first, analysis or faces", async () => {
+  it("without a key, photos with faces are in the people category and groups are tagged, whichever comes first, analysis or faces", async () => {
     const config = resolveConfig({ env: { AI_PROVIDER: "local" } });
     const category = async (id: string) => (await db().photo.findUniqueOrThrow({ where: { id } })).category;
     // Local analysis first (the usual order), faces after.
     const a = await teamWithSet();
     const person = await add(a.team.id, a.set.id, "astronaut-large.jpg");
     const cup = await add(a.team.id, a.set.id, "none-chelsea.jpg");
+    const trio = await add(a.team.id, a.set.id, "trio-grass.jpg");
     await processPendingPhotos({ setId: a.set.id });
     await runAnalysis({ setId: a.set.id, config, shared: null });
-    expect([await category(person), await category(cup)]).toEqual([null, null]);
+    expect([await category(person), await category(cup), await category(trio)]).toEqual([null, null, null]);
+    const tags = async (teamId: string, id: string) => (await getPhotoDetail(teamId, id)).effective.tags;
+    expect(await tags(a.team.id, trio)).toEqual([]);
     await scanPendingFaces(scanner, { setId: a.set.id });
-    expect([await category(person), await category(cup)]).toEqual(["people", null]);
+    expect([await category(person), await category(cup), await category(trio)]).toEqual(["people", null, "people"]);
+    expect([await tags(a.team.id, person), await tags(a.team.id, cup), await tags(a.team.id, trio)]).toEqual([[], [], ["group"]]);
+    // The tag filter and the search find the group by its tag.
+    const ids = async (q: Record<string, string>) => (await listPhotos(a.team.id, a.set.id, photoQuerySchema.parse(q))).items.map((i) => i.id);
+    expect(await ids({ tag: "group" })).toEqual([trio]);
+    expect(await ids({ q: "group" })).toEqual([trio]);
     // Faces first, then the local analysis.
     const b = await teamWithSet();
     const group = await add(b.team.id, b.set.id, "five-gravel.jpg");
+    const one = await add(b.team.id, b.set.id, "astronaut.jpg");
     await processPendingPhotos({ setId: b.set.id });
     await scanPendingFaces(scanner, { setId: b.set.id });
     await runAnalysis({ setId: b.set.id, config, shared: null });
-    expect(await category(group)).toBe("people");
+    expect([await category(group), await category(one)]).toEqual(["people", "people"]);
     expect((await db().photo.findUniqueOrThrow({ where: { id: group } })).faceCount).toBe(5);
+    expect([await tags(b.team.id, group), await tags(b.team.id, one)]).toEqual([["group"], []]);
   });
 
   it("a burst shot with shut eyes loses the keeper and Best picks to its twin with open eyes, though it scored higher", async () => {
@@ -165,7 +175,7 @@ describe("the face stage", () => {
     }
   });
 
-  it("filters the results by people: with, without, and with face problems", async () => {
+  it("filters the results by people: with, without, groups of 3 or more, and with face problems", async () => {
     const { team, set } = await teamWithSet();
     const person = await add(team.id, set.id, "astronaut.jpg");
     const shut = await add(team.id, set.id, "trio-grass.jpg");
@@ -176,6 +186,7 @@ describe("the face stage", () => {
     expect(await ids("with")).toEqual([person, shut].sort());
     expect(await ids("without")).toEqual([none]);
     expect(await ids("problems")).toEqual([shut]);
+    expect(await ids("groups")).toEqual([shut]);
     const all = (await listPhotos(team.id, set.id, photoQuerySchema.parse({}))).items;
     expect(all.find((i) => i.id === shut)).toMatchObject({ faceCount: 3, faceProblems: ["eyes closed in 1 of 3 faces"] });
     expect(all.find((i) => i.id === none)).toMatchObject({ faceCount: 0, faceProblems: [] });

@@ -27,9 +27,16 @@ describe("local provider", () => {
     for (const o of res.outcomes) {
       if (!o.ok) throw new Error("local analysis cannot fail");
       expect(o.analysis.source).toBe("local");
-      expect(Object.keys(o.analysis).sort()).toEqual(["crops", "problems", "quality", "source"]);
+      expect(Object.keys(o.analysis).sort()).toEqual(["crops", "problems", "quality", "source", "tags"]);
+      expect(o.analysis).toMatchObject({ tags: [] });
       expect(JSON.stringify(o.analysis)).not.toMatch(/caption|description|hashtag/i);
     }
+  });
+
+  it("tags a group photo (3 or more faces) from the face stage's count, and nothing else", () => {
+    expect(localAnalysis(photo({ faceCount: 3 }), t)).toMatchObject({ tags: ["group"] });
+    expect(localAnalysis(photo({ faceCount: 7 }), t)).toMatchObject({ tags: ["group"] });
+    for (const faceCount of [undefined, null, 0, 1, 2]) expect(localAnalysis(photo({ faceCount }), t).tags, String(faceCount)).toEqual([]);
   });
 
   it("names problems from the fast-mode thresholds and explains the score", () => {
