@@ -11,6 +11,8 @@ export interface Filters {
   duplicates: string;
   flag: string;
   minRating: string;
+  /** Faces found on the machine: with, without, groups (3+), problems. */
+  people: string;
   sort: string;
   page: string;
 }
@@ -25,6 +27,7 @@ export const DEFAULT_FILTERS: Filters = {
   duplicates: "",
   flag: "",
   minRating: "",
+  people: "",
   sort: "",
   page: "1",
 };

@@ -32,6 +32,9 @@ interface Item {
   flag: "PICK" | "REJECT" | null;
   edited: boolean;
   hasThumb: boolean;
+  /** Faces found on the machine (null: not scanned yet) and what they show ("eyes closed in 1 of 3 faces"). */
+  faceCount: number | null;
+  faceProblems: string[];
 }
 interface Page {
   items: Item[];
@@ -259,6 +262,16 @@ export function ResultsGrid({
           </select>
         </label>
         <label>
+          <span className="label">People</span>
+          <select className="input" value={f.people} onChange={(e) => set({ people: e.target.value })} data-testid="filter-people">
+            <option value="">All</option>
+            <option value="with">With people</option>
+            <option value="without">Without people</option>
+            <option value="groups">Groups (3+)</option>
+            <option value="problems">Eyes closed / soft face</option>
+          </select>
+        </label>
+        <label>
           <span className="label">Sort by</span>
           <select className="input" value={effectiveSort(f)} onChange={(e) => set({ sort: e.target.value })} data-testid="sort">
             {f.q && <option value="relevance">Best match</option>}
@@ -342,6 +355,16 @@ export function ResultsGrid({
                         {p.flag === "REJECT" && <span className="rounded bg-neutral-200 px-1 text-neutral-700" data-testid="tile-flag">rejected</span>}
                         {p.duplicateGroupId && <span className="rounded bg-amber-100 px-1 text-amber-800">duplicate</span>}
                         {p.edited && <span className="rounded bg-sky-100 px-1 text-sky-800">edited</span>}
+                        {p.faceCount ? (
+                          <span className="rounded bg-violet-100 px-1 text-violet-800" data-testid="tile-faces" title="Faces found on this photo">
+                            {p.faceCount === 1 ? "1 person" : `${p.faceCount} people`}
+                          </span>
+                        ) : null}
+                        {p.faceProblems.length > 0 && (
+                          <span className="rounded bg-orange-100 px-1 text-orange-800" data-testid="tile-face-warning" title={p.faceProblems.join("; ")}>
+                            ⚠ {p.faceProblems.join("; ")}
+                          </span>
+                        )}
                         {p.state === "FAILED" && <span className="rounded bg-red-100 px-1 text-red-800" title={p.stateReason ?? ""}>failed</span>}
                       </div>
                     </div>
