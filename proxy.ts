@@ -5,11 +5,14 @@
 // lib/server/progress-poll.ts): they serve no HTML to run scripts in.
 import { NextResponse, type NextRequest } from "next/server";
 import { newNonce, pageCsp } from "@/lib/server/page-csp";
+import { PAGE_PATH_HEADER } from "@/lib/server/page-path";
 
 export function proxy(request: NextRequest): NextResponse {
   const csp = pageCsp(newNonce(), process.env.NODE_ENV === "development");
   const headers = new Headers(request.headers);
   headers.set("content-security-policy", csp);
+  // The path, for not-found pages that explain it (lib/server/page-path.ts).
+  headers.set(PAGE_PATH_HEADER, request.nextUrl.pathname);
   const response = NextResponse.next({ request: { headers } });
   response.headers.set("Content-Security-Policy", csp);
   return response;

@@ -6,12 +6,14 @@ export {
   listShareLinks,
   revokeShareLink,
   resolveShare,
+  shareLinkState,
   shareUnlocked,
   unlockShare,
   recordShareView,
   sharedPhotoHash,
   type CreatedShare,
   type ResolvedShare,
+  type ShareLinkState,
 } from "./links";
 export { sharedImageResponse, type SharedImageKind } from "./image-response";
 export { sharedAlbumView, type SharedAlbum } from "./view";

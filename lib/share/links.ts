@@ -2,11 +2,20 @@
 // token. Expired, revoked and unknown links all answer the same 404, so a
 // visitor learns nothing about links that do not work.
 import { z } from "zod";
-import { hashPassword, verifyPassword } from "@/lib/auth";
-import { authSecret } from "@/lib/auth/secret";
-import { issueKnownClient, knownClientCookieName, knownClientNonce } from "@/lib/auth/known-client";
-import { HashingBusyError } from "@/lib/auth/password";
-import { attemptLimits, forgiveFailures, pruneAttempts, releaseAttempt, reserveAttempt } from "@/lib/auth/throttle";
+import {
+  attemptLimits,
+  authSecret,
+  forgiveFailures,
+  HashingBusyError,
+  hashPassword,
+  issueKnownClient,
+  knownClientCookieName,
+  knownClientNonce,
+  pruneAttempts,
+  releaseAttempt,
+  reserveAttempt,
+  verifyPassword,
+} from "@/lib/auth";
 import { db } from "@/lib/db";
 import { AppError, notFound } from "@/lib/errors";
 import { signShareAccess, verifyShareAccess } from "./cookie";
@@ -103,9 +112,20 @@ export interface ResolvedShare {
   passwordHash: string | null;
 }
 
-/** The live link for a token, or a 404 for unknown, expired and revoked alike. */
-export async function resolveShare(token: string, now = new Date()): Promise<ResolvedShare> {
-  if (!looksLikeShareToken(token)) throw notFound();
+/**
+ * What a token leads to. Only the share page tells a visitor which of the
+ * three ways a link does not work (someone holding a revoked or expired token
+ * learns that, and when - nothing about the album); every route answers them
+ * the same 404 through resolveShare.
+ */
+export type ShareLinkState =
+  | { state: "live"; share: ResolvedShare }
+  | { state: "unknown" }
+  | { state: "revoked"; at: Date }
+  | { state: "expired"; at: Date };
+
+export async function shareLinkState(token: string, now = new Date()): Promise<ShareLinkState> {
+  if (!looksLikeShareToken(token)) return { state: "unknown" };
   // Looking up by hash means the comparison is on a digest, never on the secret itself.
   const link = await db().shareLink.findUnique({
     where: { tokenHash: hashShareToken(token) },
@@ -113,9 +133,18 @@ export async function resolveShare(token: string, now = new Date()): Promise<Res
       id: true, teamId: true, albumId: true, allowDownload: true, includeNames: true, expiresAt: true, passwordHash: true, revokedAt: true,
     },
   });
-  if (!link || link.revokedAt || (link.expiresAt && link.expiresAt <= now)) throw notFound();
+  if (!link) return { state: "unknown" };
+  if (link.revokedAt) return { state: "revoked", at: link.revokedAt };
+  if (link.expiresAt && link.expiresAt <= now) return { state: "expired", at: link.expiresAt };
   const { revokedAt: _r, ...live } = link;
-  return live;
+  return { state: "live", share: live };
+}
+
+/** The live link for a token, or a 404 for unknown, expired and revoked alike. */
+export async function resolveShare(token: string, now = new Date()): Promise<ResolvedShare> {
+  const found = await shareLinkState(token, now);
+  if (found.state !== "live") throw notFound();
+  return found.share;
 }
 
 /** True when the visitor may see the album: no password, or a valid access cookie. */

@@ -1,13 +1,13 @@
 // The public page of a share link: the album's grid, photos and captions,
 // without an account and without anything else of the team. Unknown, expired
-// and revoked links are the ordinary 404; a password link asks first.
+// and revoked links answer 404 with a page that says which (not-found.tsx); a
+// password link asks first.
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { ensureMigrated } from "@/lib/db";
-import { AppError } from "@/lib/errors";
 import { gridObjectPosition } from "@/lib/organize/crops";
-import { recordShareView, resolveShare, shareCookieName, sharedAlbumView, shareUnlocked } from "@/lib/share";
+import { recordShareView, shareCookieName, sharedAlbumView, shareLinkState, shareUnlocked } from "@/lib/share";
 import { PasswordForm } from "./password-form";
 import { count } from "@/lib/count";
 
@@ -18,10 +18,9 @@ export const metadata: Metadata = { robots: { index: false, follow: false }, ref
 export default async function SharedAlbumPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   await ensureMigrated();
-  const share = await resolveShare(token).catch((err: unknown) => {
-    if (err instanceof AppError && err.code === "not_found") notFound();
-    throw err;
-  });
+  const found = await shareLinkState(token);
+  if (found.state !== "live") notFound();
+  const share = found.share;
   const jar = await cookies();
   if (!shareUnlocked(share, jar.get(shareCookieName(share.id))?.value)) {
     return <PasswordForm token={token} />;
