@@ -100,7 +100,7 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
         <div className="space-y-4">
           {!e.aiAnalysed && (
             <p className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900" data-testid="not-ai">
-              {a ? "Not analysed by AI: showing local measurements only (no caption, description or tags)." : notAnalysedText(p)}
+              {a ? "Not analysed by AI: showing local measurements only (no caption or description; tags only from the faces found)." : notAnalysedText(p)}
             </p>
           )}
           {!p.unreadable && (
@@ -138,6 +138,9 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
                   </p>
                   {a.tags.length > 0 && <p className="text-neutral-600">Tags: {a.tags.join(", ")}</p>}
                 </>
+              )}
+              {a.source === "local" && e.tags.length > 0 && (
+                <p className="text-neutral-600" data-testid="local-tags">Tags: {e.tags.join(", ")} (from the faces found on this machine)</p>
               )}
               {a.problems.length > 0 && <p className="text-amber-800">Problems: {a.problems.join(", ").replace(/_/g, " ")}</p>}
               {d.analysisMeta && (
