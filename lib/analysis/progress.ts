@@ -3,6 +3,7 @@
 import { db, type PhotoState } from "@/lib/db";
 import { notifyUploaded } from "@/lib/images/wake";
 import type { StoredAnalysis } from "@/lib/llama";
+import { analyseAnyway, requeueForRerun as requeueForRerunTransition, retryFailed } from "@/lib/photos";
 
 export type StateCounts = Record<PhotoState, number>;
 
@@ -56,38 +57,22 @@ export async function analysesForPhotos(photoIds: string[]): Promise<Map<string,
  * "Analyse anyway": photos fast mode skipped (all of the set's, or the given
  * ones) go back to the queue with forceAnalyze set, so fast mode lets them through.
  */
-export async function requeueSkipped(setId: string, photoIds?: string[]): Promise<number> {
-  const r = await db().photo.updateMany({
-    where: { setId, state: "SKIPPED", ...(photoIds ? { id: { in: photoIds } } : {}) },
-    data: { state: "QUEUED", forceAnalyze: true, skipReason: null },
-  });
-  return r.count;
+export function requeueSkipped(setId: string, photoIds?: string[]): Promise<number> {
+  return analyseAnyway(setId, photoIds);
 }
-
-/** Failed photos "Retry failed" can help: everything FAILED except files the pipeline refused for their content. */
-export const RETRYABLE_FAILED = { state: "FAILED", unreadable: false } as const;
 
 /**
  * "Retry failed": each photo goes back to the stage it failed in. One the image
- * pipeline never finished (no width yet, so no analysis image) goes back to
+ * pipeline never finished (failedStage PIPELINE: no analysis image) goes back to
  * the pipeline - in the analysis queue it could only fail again. A file the
  * pipeline refused for its content (truncated, corrupt, a pixel bomb) stays
  * failed: the same bytes give the same answer, and retrying it left the set
  * "running" with nothing to run.
  */
 export async function requeueFailed(setId: string): Promise<{ images: number; analyses: number }> {
-  const [images, analyses] = await db().$transaction([
-    db().photo.updateMany({
-      where: { setId, ...RETRYABLE_FAILED, width: null },
-      data: { state: "UPLOADED", stateReason: null, attempts: 0, leaseOwner: null, leaseExpiresAt: null },
-    }),
-    db().photo.updateMany({
-      where: { setId, ...RETRYABLE_FAILED, width: { not: null } },
-      data: { state: "QUEUED", stateReason: null, attempts: 0 },
-    }),
-  ]);
-  if (images.count > 0) notifyUploaded();
-  return { images: images.count, analyses: analyses.count };
+  const r = await retryFailed(setId);
+  if (r.images > 0) notifyUploaded();
+  return r;
 }
 
 /**
@@ -95,13 +80,9 @@ export async function requeueFailed(setId: string): Promise<{ images: number; an
  * to the queue. The cache answers every one whose content, provider, model and
  * prompt version are unchanged (zero requests); the rest are analysed again.
  * Skipped photos stay skipped (see requeueSkipped), and so do photos the image
- * pipeline could not read (no width): they have no analysis image to send, and
- * the file itself is what has to change.
+ * pipeline could not read: they have no analysis image to send, and the file
+ * itself is what has to change.
  */
-export async function requeueForRerun(setId: string): Promise<number> {
-  const r = await db().photo.updateMany({
-    where: { setId, OR: [{ state: "ANALYZED" }, { state: "FAILED", width: { not: null } }] },
-    data: { state: "QUEUED", stateReason: null, attempts: 0 },
-  });
-  return r.count;
+export function requeueForRerun(setId: string): Promise<number> {
+  return requeueForRerunTransition(setId);
 }

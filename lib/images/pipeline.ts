@@ -11,10 +11,12 @@ import { randomBytes } from "node:crypto";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { dropFromAlbums } from "@/lib/organize";
+import { claimForPipeline, failedInPipeline, pipelineRetryLater, prepared, type PipelineClaim } from "@/lib/photos";
 import { storage } from "@/lib/storage";
 import { reclaimContent } from "@/lib/storage/reclaim";
 import { groupNearDuplicates } from "./duplicates";
 import { ImageError } from "./errors";
+import { MEASUREMENT_VERSION } from "./measurement-version";
 import { processImage } from "./process";
 import { createSharpnessRemeasure } from "./remeasure";
 import { waitForUpload } from "./wake";
@@ -25,45 +27,16 @@ export { receiveUpload, type UploadResult } from "./upload";
 export const MAX_ATTEMPTS = 3;
 const POLL_MS = 2000;
 
-interface Claimed {
-  id: string;
-  contentHash: string;
-  /** Claims so far, this one included. */
-  attempts: number;
-}
+type Claimed = PipelineClaim;
 
-/**
- * Leases the next waiting photo. A photo claimed MAX_ATTEMPTS times already
- * whose lease ran out never finished any of those tries (a finished try leaves
- * PROCESSING, a failed one is FAILED at the last attempt): its workers died on
- * it, so it is FAILED here, in the same statement, instead of being handed out again.
- */
+/** Leases the next waiting photo (lib/photos/lifecycle.ts: claimedForPipeline, or crashedInPipeline). */
 async function claimOne(owner: string, setId: string | undefined, leaseMs: number): Promise<Claimed | { crashed: string } | null> {
-  const rows = await db().$queryRaw<(Claimed & { state: string })[]>`
-    WITH next AS (
-      SELECT id, attempts >= ${MAX_ATTEMPTS} AS "givenUp" FROM "Photo"
-      WHERE (state = 'UPLOADED' OR (state = 'PROCESSING' AND "leaseExpiresAt" < now()))
-        AND (${setId ?? null}::text IS NULL OR "setId" = ${setId ?? null}::text)
-      ORDER BY "createdAt" LIMIT 1
-      FOR UPDATE SKIP LOCKED)
-    UPDATE "Photo" p SET
-      state = CASE WHEN next."givenUp" THEN 'FAILED'::"PhotoState" ELSE 'PROCESSING'::"PhotoState" END,
-      "stateReason" = CASE WHEN next."givenUp"
-        THEN 'Processing crashed ' || p.attempts || ' times (the worker died or lost its lease while handling this photo); it is not tried again.'
-        ELSE p."stateReason" END,
-      "leaseOwner" = CASE WHEN next."givenUp" THEN NULL ELSE ${owner} END,
-      "leaseExpiresAt" = CASE WHEN next."givenUp" THEN NULL ELSE now() + (${Math.round(leaseMs)}::int * interval '1 millisecond') END,
-      attempts = CASE WHEN next."givenUp" THEN p.attempts ELSE p.attempts + 1 END,
-      "updatedAt" = now()
-    FROM next WHERE p.id = next.id
-    RETURNING p.id, p."contentHash", p.attempts, p.state::text AS state`;
-  const row = rows[0];
-  if (!row) return null;
-  if (row.state === "FAILED") {
-    console.error(`[images] photo ${row.id}: ${row.attempts} claims never finished; marked FAILED`);
-    return { crashed: row.id };
+  const claim = await claimForPipeline(owner, setId, leaseMs, MAX_ATTEMPTS);
+  if (claim && "crashed" in claim) {
+    console.error(`[images] photo ${claim.crashed.id}: ${claim.crashed.attempts} claims never finished; marked FAILED`);
+    return { crashed: claim.crashed.id };
   }
-  return { id: row.id, contentHash: row.contentHash, attempts: row.attempts };
+  return claim;
 }
 
 /**
@@ -90,7 +63,6 @@ function holdLease(id: string, owner: string, leaseMs: number): { stop(): Promis
 
 /** True when the photo is finished (QUEUED or FAILED), false when it will be retried. */
 async function processOne(photo: Claimed, owner: string, leaseMs: number): Promise<boolean> {
-  const mine = { id: photo.id, leaseOwner: owner, state: "PROCESSING" as const };
   const lease = holdLease(photo.id, owner, leaseMs);
   try {
     const store = storage();
@@ -100,50 +72,36 @@ async function processOne(photo: Claimed, owner: string, leaseMs: number): Promi
       store.put(photo.contentHash, "thumb", r.thumbnailWebp),
     ]);
     await lease.stop();
-    const updated = await db().photo.updateMany({
-      where: mine,
-      data: {
-        state: "QUEUED",
-        stateReason: null,
-        unreadable: false,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        width: r.width,
-        height: r.height,
-        aspect: r.aspect,
-        phash: r.phash,
-        sharpness: r.sharpness,
-        brightness: r.brightness,
-        dominantColors: r.dominantColors,
-        takenAt: r.exif.takenAt ?? null,
-        cameraMake: r.exif.cameraMake ?? null,
-        cameraModel: r.exif.cameraModel ?? null,
-        lens: r.exif.lens ?? null,
-        gpsLat: r.exif.gpsLat ?? null,
-        gpsLon: r.exif.gpsLon ?? null,
-        exif: { ...r.exif, takenAt: r.exif.takenAt?.toISOString(), format: r.format },
-      },
+    const isMine = await prepared(photo.id, owner, {
+      width: r.width,
+      height: r.height,
+      aspect: r.aspect,
+      phash: r.phash,
+      sharpness: r.sharpness,
+      brightness: r.brightness,
+      dominantColors: r.dominantColors,
+      takenAt: r.exif.takenAt ?? null,
+      cameraMake: r.exif.cameraMake ?? null,
+      cameraModel: r.exif.cameraModel ?? null,
+      lens: r.exif.lens ?? null,
+      gpsLat: r.exif.gpsLat ?? null,
+      gpsLon: r.exif.gpsLon ?? null,
+      exif: { ...r.exif, takenAt: r.exif.takenAt?.toISOString(), format: r.format },
+      measuredVersion: MEASUREMENT_VERSION,
     });
-    if (updated.count === 1) await groupNearDuplicates(photo.id);
+    if (isMine) await groupNearDuplicates(photo.id);
     return true;
   } catch (err) {
     await lease.stop();
     if (err instanceof ImageError || photo.attempts >= MAX_ATTEMPTS) {
       const reason = err instanceof ImageError ? err.message : `Processing failed ${photo.attempts} times: ${String(err)}`;
       // An ImageError is about the file's content: the same bytes fail again, so "Retry failed" leaves it.
-      const failed = await db().photo.updateMany({
-        where: mine,
-        data: { state: "FAILED", stateReason: reason, unreadable: err instanceof ImageError, leaseOwner: null, leaseExpiresAt: null },
-      });
-      if (failed.count === 1) await afterRefusal(photo, err instanceof ImageError);
+      if (await failedInPipeline(photo.id, owner, reason, err instanceof ImageError)) await afterRefusal(photo, err instanceof ImageError);
       return true;
     }
     // A passing fault (database, disk): keep the lease but let it expire soon, so another try comes later.
     console.error(`[images] photo ${photo.id} attempt ${photo.attempts} failed, will retry`, err);
-    await db().photo.updateMany({
-      where: mine,
-      data: { leaseExpiresAt: new Date(Date.now() + 10_000 * photo.attempts), stateReason: "Retrying after an error" },
-    });
+    await pipelineRetryLater(photo.id, owner, 10_000 * photo.attempts);
     return false;
   }
 }

@@ -2,11 +2,15 @@
 // with it cleared the values measured on the old scale, since the two cannot be
 // compared or converted; this re-measures them from the stored originals with
 // the pipeline's own code, one content at a time, when the image worker has no
-// upload to handle. Nothing else leaves a prepared photo without sharpness, so
-// one pass over the table (in id order, on the primary key) is the whole job
-// for the life of the process.
+// upload to handle. A prepared photo measured by an older version of the
+// pipeline (Photo.measuredVersion < MEASUREMENT_VERSION; migration
+// 20261205121000 set 1 where sharpness had been cleared) is what is left to do,
+// so one pass over the table (in id order, on the primary key) is the whole job
+// for the life of the process. One whose original cannot be read keeps its old
+// version and no sharpness.
 import { db } from "@/lib/db";
 import { storage } from "@/lib/storage";
+import { MEASUREMENT_VERSION } from "./measurement-version";
 import { processImage } from "./process";
 
 export interface SharpnessRemeasure {
@@ -52,8 +56,8 @@ export function createSharpnessRemeasure(opts: { setId?: string } = {}): Sharpne
       }
       try {
         await db().$executeRaw`
-          UPDATE "Photo" SET sharpness = ${sharpness}
-           WHERE "contentHash" = ${photo.contentHash} AND sharpness IS NULL AND width IS NOT NULL`;
+          UPDATE "Photo" SET sharpness = ${sharpness}, "measuredVersion" = ${MEASUREMENT_VERSION}
+           WHERE "contentHash" = ${photo.contentHash} AND "measuredVersion" < ${MEASUREMENT_VERSION} AND "preparedAt" IS NOT NULL`;
       } catch (err) {
         cursor = ""; // the database failed, not the photo: the pass starts over and takes it again
         throw err;
@@ -65,10 +69,10 @@ export function createSharpnessRemeasure(opts: { setId?: string } = {}): Sharpne
 }
 
 async function nextWithoutSharpness(after: string, setId: string | undefined): Promise<{ id: string; contentHash: string } | undefined> {
-  // Prepared photos only: width is set once the pipeline has read the image.
+  // Prepared photos only (preparedAt), measured by an older version of the pipeline.
   const rows = await db().$queryRaw<{ id: string; contentHash: string }[]>`
     SELECT id, "contentHash" FROM "Photo"
-     WHERE id > ${after} AND sharpness IS NULL AND width IS NOT NULL AND state NOT IN ('UPLOADED', 'PROCESSING')
+     WHERE id > ${after} AND "measuredVersion" < ${MEASUREMENT_VERSION} AND "preparedAt" IS NOT NULL AND state NOT IN ('UPLOADED', 'PROCESSING')
        AND (${setId ?? null}::text IS NULL OR "setId" = ${setId ?? null})
      ORDER BY id
      LIMIT 1`;

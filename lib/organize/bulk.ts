@@ -5,6 +5,7 @@ import { z } from "zod";
 import { db, type PhotoState } from "@/lib/db";
 import { badRequest, conflict, notFound } from "@/lib/errors";
 import { count } from "@/lib/count";
+import { requeue } from "@/lib/photos";
 import { reclaimContent } from "@/lib/storage/reclaim";
 import { chooseKeeper } from "./duplicates";
 import { refreshSetOrganization } from "./refresh";
@@ -76,15 +77,12 @@ export async function bulkPhotoAction(teamId: string, a: BulkAction): Promise<Bu
       };
     }
     case "reanalyse": {
-      // A photo the image pipeline could not read (no width) would only fail again.
-      const r = await db().photo.updateMany({
-        where: { id: { in: ids }, teamId, state: { in: ["ANALYZED", "SKIPPED", "FAILED", "QUEUED"] }, width: { not: null } },
-        data: { state: "QUEUED", stateReason: null, skipReason: null, attempts: 0, forceAnalyze: true },
-      });
-      const left = photos.length - r.count;
+      // A photo the image pipeline has not prepared (or could not read) would only fail again.
+      const queued = await requeue(teamId, ids);
+      const left = photos.length - queued;
       return {
-        changed: r.count,
-        message: `Queued ${count(r.count, "photo")} for analysis.${left ? ` ${count(left, "photo")} left alone: still being prepared, being analysed, or unreadable.` : ""}`,
+        changed: queued,
+        message: `Queued ${count(queued, "photo")} for analysis.${left ? ` ${count(left, "photo")} left alone: still being prepared, being analysed, or unreadable.` : ""}`,
       };
     }
     case "rate": {

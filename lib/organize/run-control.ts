@@ -3,9 +3,11 @@
 // CANCELLED, so these are single-row updates. The engine looks every second
 // and hands back what it holds of a stopped set and has not sent (also batches
 // waiting for rate budget); requests already in flight finish and are saved.
-// Retry and re-analyse put photos back in the QUEUED state the engine reads.
+// Retry and re-analyse put photos back in the QUEUED state the engine reads
+// (lib/photos/lifecycle.ts owns those writes).
 import { db, type SetStatus } from "@/lib/db";
 import { conflict, notFound } from "@/lib/errors";
+import { isFailedInPipeline, requeue } from "@/lib/photos";
 
 export type RunAction = "start" | "pause" | "resume" | "cancel";
 
@@ -31,15 +33,11 @@ export async function setRunStatus(teamId: string, setId: string, action: RunAct
  * lets it through and the engine asks the model again. A person's edits stay.
  */
 export async function reanalysePhoto(teamId: string, photoId: string): Promise<void> {
-  const p = await db().photo.findFirst({ where: { id: photoId, teamId }, select: { state: true, width: true } });
+  const p = await db().photo.findFirst({ where: { id: photoId, teamId }, select: { state: true, failedStage: true } });
   if (!p) throw notFound("Photo not found");
-  if (p.state === "FAILED" && p.width === null) {
+  if (isFailedInPipeline(p)) {
     throw conflict("This file could not be read, so there is nothing to analyse: upload a good copy of it instead.");
   }
   if (p.state === "UPLOADED" || p.state === "PROCESSING") throw conflict("This photo is still being processed.");
-  if (p.state === "ANALYZING") throw conflict("This photo is being analysed right now.");
-  await db().photo.update({
-    where: { id: photoId },
-    data: { state: "QUEUED", stateReason: null, skipReason: null, attempts: 0, forceAnalyze: true },
-  });
+  if (p.state === "ANALYZING" || (await requeue(teamId, [photoId])) === 0) throw conflict("This photo is being analysed right now.");
 }

@@ -5,6 +5,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import sharp from "sharp";
 import { db } from "@/lib/db";
+import { MEASUREMENT_VERSION } from "@/lib/images/measurement-version";
 import { storage } from "@/lib/storage";
 
 export function contentHashFor(salt: string, i: number): string {
@@ -84,6 +85,8 @@ export async function seedQueuedSet(salt: string, n: number, opts: { teamId?: st
     mimeType: "image/jpeg",
     sizeBytes: 1000,
     state: "QUEUED" as const,
+    preparedAt: new Date(),
+    measuredVersion: MEASUREMENT_VERSION,
     width: 64,
     height: 64,
     sharpness: 500,

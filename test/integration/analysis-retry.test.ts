@@ -14,8 +14,8 @@ beforeAll(async () => {
 it("retry failed: pipeline failures to the pipeline, analysis failures to the analysis queue", async () => {
   const s = await seedQueuedSet("retry", 4);
   const [crashed, corrupt, rejected, fine] = s.photoIds as [string, string, string, string];
-  await db().photo.updateMany({ where: { id: { in: [crashed, corrupt] } }, data: { state: "FAILED", phash: null, width: null, height: null, attempts: 3, stateReason: "Processing crashed 3 times" } });
-  await db().photo.update({ where: { id: rejected }, data: { state: "FAILED", phash: "0123456789abcdef", attempts: 4, stateReason: "invalid answer" } });
+  await db().photo.updateMany({ where: { id: { in: [crashed, corrupt] } }, data: { state: "FAILED", failedStage: "PIPELINE", preparedAt: null, phash: null, width: null, height: null, attempts: 3, stateReason: "Processing crashed 3 times" } });
+  await db().photo.update({ where: { id: rejected }, data: { state: "FAILED", failedStage: "ANALYSIS", phash: "0123456789abcdef", attempts: 4, stateReason: "invalid answer" } });
   await db().photo.update({ where: { id: fine }, data: { state: "ANALYZED", phash: "fedcba9876543210" } });
 
   expect(await requeueFailed(s.setId)).toEqual({ images: 2, analyses: 1 });

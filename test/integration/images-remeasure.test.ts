@@ -36,7 +36,7 @@ it("the migration clears only sharpness, and an idle pass re-measures it from th
 
   // What the migration does to a database from before the new scale (here only to these photos).
   const mine = [...Object.values(ids), sameContentElsewhere, notPrepared];
-  await db().photo.updateMany({ where: { id: { in: mine } }, data: { sharpness: null } });
+  await db().photo.updateMany({ where: { id: { in: mine } }, data: { sharpness: null, measuredVersion: 1 } });
   const lostPhoto = await db().photo.findUniqueOrThrow({ where: { id: ids.lost } });
   await storage().delete(lostPhoto.contentHash, "original");
 

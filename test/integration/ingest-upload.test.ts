@@ -230,10 +230,10 @@ describe("hash check, listing and file routes", () => {
     expect(byName["cut.jpg"]).toMatchObject({ state: "FAILED", hasThumb: false, stateReason: expect.stringMatching(/truncated/) });
     const goodId = byName["good.jpg"]!.id;
     // A photo whose analysis failed later still has the thumbnail the pipeline made.
-    await db().photo.update({ where: { id: goodId }, data: { state: "FAILED", stateReason: "The model refused" } });
+    await db().photo.update({ where: { id: goodId }, data: { state: "FAILED", failedStage: "ANALYSIS", stateReason: "The model refused" } });
     const again = (await (await photos(new NextRequest(`${base}/photos?limit=10`), ctx({ teamId: team.id, setId: set.id }))).json()) as typeof list;
     expect(again.photos.find((p) => p.id === goodId)).toMatchObject({ state: "FAILED", hasThumb: true });
-    await db().photo.update({ where: { id: goodId }, data: { state: "QUEUED", stateReason: null } });
+    await db().photo.update({ where: { id: goodId }, data: { state: "QUEUED", failedStage: null, stateReason: null } });
     const t = await thumb(new NextRequest(`${base}/t`), ctx({ teamId: team.id, photoId: goodId }));
     expect(t.status).toBe(200);
     expect(t.headers.get("content-type")).toBe("image/webp");

@@ -35,7 +35,7 @@ describe("the image pipeline's answers", () => {
     expect(cut).toMatchObject({ state: "FAILED", unreadable: true });
     expect(cut.stateReason).toMatch(/truncated/);
     // The model's answer for the good photo failed (a provider outage, say).
-    await db().photo.update({ where: { id: good.photoId }, data: { state: "FAILED", stateReason: "The provider answered 500 five times." } });
+    await db().photo.update({ where: { id: good.photoId }, data: { state: "FAILED", failedStage: "ANALYSIS", stateReason: "The provider answered 500 five times." } });
 
     const before = await getSetProgress(set.id);
     expect(before.counts.FAILED).toBe(2);
