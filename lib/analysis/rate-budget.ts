@@ -13,6 +13,12 @@
 //   live x-ratelimit-remaining-* headers clamp that capacity: we never burst
 //   more than the provider says it can absorb.
 // A 429's Retry-After (or our own back-off) pauses all admissions.
+// HEADROOM: the provider receives our requests a little out of step with how
+// we admitted them (connection set-up, our own event loop, its queue). Where
+// its bucket holds less than a request (10 requests/min holds a third of one)
+// any request that arrives a millisecond early is refused, so both refill
+// rates run a small share under the limit; every 429 widens that share (up to
+// a tenth) and accepted requests narrow it again.
 
 /**
  * Seconds of budget burst mode may spend at once after a quiet spell. Providers
@@ -21,6 +27,25 @@
  * than we sent them. The live remaining-requests header lowers it further.
  */
 export const DEFAULT_BURST_SECONDS = 1.8;
+
+/** Share of each limit left unused at best, and at worst after repeated 429s. */
+export const MIN_HEADROOM = 0.01;
+export const MAX_HEADROOM = 0.1;
+/**
+ * How far out of step with our admissions requests may reach the provider
+ * (ms). Where our burst is smaller than the provider's (~2 s), the difference
+ * absorbs it; where both hold about one request (under ~33 requests/min) only
+ * spacing can, so the headroom starts at least this much of an interval.
+ */
+export const ARRIVAL_JITTER_MS = 100;
+/** What we assume the provider's bucket holds, in seconds of its limit (the test server's figure). */
+const PROVIDER_BURST_SECONDS = 2;
+/**
+ * Each accepted request shrinks the headroom by this factor: ~230 requests
+ * halve it. Faster, and at 10 requests/min it is back under the jitter that
+ * widened it before the hour is out, drawing a 429 every ~70 requests.
+ */
+const HEADROOM_DECAY = 0.997;
 
 export interface RateBudgetOptions {
   requestsPerMinute: number;
@@ -61,6 +86,8 @@ export class RateBudget {
   // Sliding-window log as parallel arrays with a moving head (amortised O(1)).
   private times: number[] = [];
   private tokens: number[] = [];
+  /** 1 for a request the provider counted, 0 for one it refused (a 429 costs nothing there). */
+  private counts: number[] = [];
   private head = 0;
   /** Tickets admitted before times[0] (entries dropped from the arrays' front). */
   private dropped = 0;
@@ -74,6 +101,8 @@ export class RateBudget {
   private held = 0;
   private windowCount = 0;
   private windowTokens = 0;
+  private headroom = MIN_HEADROOM;
+  private headroomGrewAt = -Infinity;
 
   constructor(
     private readonly opts: RateBudgetOptions,
@@ -90,9 +119,28 @@ export class RateBudget {
     this.last = now;
   }
 
-  /** Requests per second the pacing bucket refills at. */
+  /** Requests per second the limit allows (the ceiling). */
   get ratePerS(): number {
     return (this.rpm / this.windowMs) * 1000;
+  }
+  /** Share of the limits kept unused now (see HEADROOM above): learned from 429s, never under what jitter needs. */
+  get headroomShare(): number {
+    return Math.max(this.headroom, this.jitterHeadroom());
+  }
+
+  /** The share of an interval that covers ARRIVAL_JITTER_MS beyond what the provider's larger bucket absorbs. */
+  private jitterHeadroom(): number {
+    const perMs = this.rpm / this.windowMs;
+    const absorbedMs = (Math.max(1, perMs * PROVIDER_BURST_SECONDS * 1000) - this.capacity()) / perMs;
+    return Math.min(MAX_HEADROOM, Math.max(0, ARRIVAL_JITTER_MS - absorbedMs) * perMs);
+  }
+
+  /** Requests and tokens per millisecond the pacing buckets refill at: the limits less the headroom. */
+  private get requestsPerMs(): number {
+    return (this.rpm * (1 - this.headroomShare)) / this.windowMs;
+  }
+  private get tokensPerMs(): number {
+    return (this.tpm * (1 - this.headroomShare)) / this.windowMs;
   }
   get limits(): { requestsPerMinute: number; tokensPerMinute: number } {
     return { requestsPerMinute: this.rpm, tokensPerMinute: this.tpm };
@@ -127,20 +175,21 @@ export class RateBudget {
   private refill(now: number): void {
     const dt = Math.max(0, now - this.last);
     this.last = Math.max(this.last, now);
-    this.level = Math.min(this.capacity(), this.level + (dt * this.rpm) / this.windowMs);
-    this.tokenLevel = Math.min(this.tokenCapacity() - this.held, this.tokenLevel + (dt * this.tpm) / this.windowMs);
+    this.level = Math.min(this.capacity(), this.level + dt * this.requestsPerMs);
+    this.tokenLevel = Math.min(this.tokenCapacity() - this.held, this.tokenLevel + dt * this.tokensPerMs);
   }
 
   private evict(now: number): void {
     const edge = now - this.windowMs;
     while (this.head < this.times.length && (this.times[this.head] as number) <= edge) {
-      this.windowCount -= 1;
+      this.windowCount -= this.counts[this.head] as number;
       this.windowTokens -= this.tokens[this.head] as number;
       this.head += 1;
     }
     if (this.head > 1024 && this.head * 2 > this.times.length) {
       this.times = this.times.slice(this.head);
       this.tokens = this.tokens.slice(this.head);
+      this.counts = this.counts.slice(this.head);
       this.dropped += this.head;
       this.head = 0;
     }
@@ -159,7 +208,7 @@ export class RateBudget {
     }
     this.refill(now);
     if (this.level < 1) {
-      return { ok: false, waitMs: Math.max(1, ((1 - this.level) * this.windowMs) / this.rpm), reason: "pacing" };
+      return { ok: false, waitMs: Math.max(1, (1 - this.level) / this.requestsPerMs), reason: "pacing" };
     }
     // A request bigger than the token bucket's capacity waits for a full bucket
     // and leaves it in debt (as providers do), so the long-run rate is the limit.
@@ -167,7 +216,7 @@ export class RateBudget {
     // bigger than that waits for the bucket to be that full (as providers let a big request in).
     const needTokens = Math.min(tokens, this.tokenCapacity() - this.held);
     if (this.tokenLevel < needTokens) {
-      return { ok: false, waitMs: Math.max(1, ((needTokens - this.tokenLevel) * this.windowMs) / this.tpm), reason: "tokens" };
+      return { ok: false, waitMs: Math.max(1, (needTokens - this.tokenLevel) / this.tokensPerMs), reason: "tokens" };
     }
     this.evict(now);
     if (this.windowCount + 1 > this.rpm) {
@@ -186,6 +235,7 @@ export class RateBudget {
     this.lastStart = now;
     this.times.push(now);
     this.tokens.push(tokens);
+    this.counts.push(1);
     this.windowCount += 1;
     this.windowTokens += tokens;
     const ticket = this.dropped + this.times.length - 1;
@@ -204,11 +254,8 @@ export class RateBudget {
    * into the window's total. A request that cost more is booked up.
    */
   settle(ticket: number, actualTokens: number, now: number): void {
-    const hold = this.holds.get(ticket);
-    if (hold !== undefined) {
-      this.holds.delete(ticket);
-      this.held = Math.max(0, this.held - hold);
-    }
+    this.release(ticket);
+    this.headroom = Math.max(MIN_HEADROOM, this.headroom * HEADROOM_DECAY);
     if (!(actualTokens >= 0)) return;
     this.evict(now);
     const i = ticket - this.dropped;
@@ -218,6 +265,50 @@ export class RateBudget {
     this.windowTokens += actualTokens - booked;
     this.refill(now);
     this.tokenLevel = Math.min(this.tokenCapacity(), this.tokenLevel + booked - actualTokens);
+  }
+
+  private release(ticket: number): void {
+    const hold = this.holds.get(ticket);
+    if (hold !== undefined) {
+      this.holds.delete(ticket);
+      this.held = Math.max(0, this.held - hold);
+    }
+  }
+
+  /**
+   * The provider refused an admitted request (429): it counted nothing there,
+   * so the request leaves the window log. We sent it early, so the headroom
+   * grows (once per refill interval: a burst of 429s is one lesson). With a
+   * Retry-After the provider said when it takes a request: the buckets are set
+   * to reach one request (and this request's tokens) exactly then, so the
+   * refused request costs no slot of the budget, only its round trip.
+   * Without one, everything waits `fallbackMs` and saved burst is dropped.
+   */
+  refuse(ticket: number, now: number, retryAfterMs: number | undefined, fallbackMs: number): void {
+    this.release(ticket);
+    this.evict(now);
+    const i = ticket - this.dropped;
+    let booked = 0;
+    if (i >= this.head && i < this.times.length && this.counts[i] === 1) {
+      booked = this.tokens[i] as number;
+      this.windowCount -= 1;
+      this.windowTokens -= booked;
+      this.counts[i] = 0;
+      this.tokens[i] = 0;
+    }
+    if (now - this.headroomGrewAt >= Math.max(1000, 1 / this.requestsPerMs)) {
+      this.headroom = Math.min(MAX_HEADROOM, this.headroom * 2);
+      this.headroomGrewAt = now;
+    }
+    this.refill(now);
+    if (retryAfterMs === undefined) {
+      this.pause(fallbackMs, now);
+      return;
+    }
+    this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
+    this.level = Math.max(this.level, Math.min(this.level + 1, 1 - retryAfterMs * this.requestsPerMs));
+    const need = Math.min(booked, this.tokenCapacity() - this.held);
+    this.tokenLevel = Math.max(this.tokenLevel, Math.min(this.tokenLevel + booked, need - retryAfterMs * this.tokensPerMs));
   }
 
   /** Tokens booked in the last 60 s per request booked (0 when none): what a request costs now. */
@@ -262,10 +353,13 @@ export class RateBudget {
     if (h.limitTokens && h.limitTokens > 0) this.tpm = Math.min(this.configuredTpm, h.limitTokens);
     if (h.remainingRequests !== undefined && h.remainingRequests >= 0) {
       this.headerCap = Math.max(1, h.remainingRequests);
-      let available = h.remainingRequests;
+      // The header is a whole number rounded down: "0" says fewer than one is
+      // left, not none, so the bound is remaining + 1. Read as "none", every
+      // answer under 10 requests/min would throw away the refill toward the next.
+      let available = h.remainingRequests + 1;
       if (sentAt !== undefined && sentAt <= now) {
         const since = Math.max(0, this.times.length - this.firstSince(sentAt) - 1); // not the request itself
-        available = h.remainingRequests + ((now - sentAt) * this.rpm) / this.windowMs - since;
+        available = h.remainingRequests + 1 + ((now - sentAt) * this.rpm) / this.windowMs - since;
       }
       const usable = Math.max(0, available - this.margin());
       this.level = Math.min(this.level, usable);
@@ -283,9 +377,9 @@ export class RateBudget {
     }
   }
 
-  /** Requests kept in reserve when spending what the provider says is left (0.1 s of rate, at least 2). */
+  /** Requests kept in reserve when spending what the provider says is left: 0.1 s of rate. */
   private margin(): number {
-    return Math.max(2, this.ratePerS * 0.1);
+    return this.ratePerS / 10;
   }
 
   /** Stops all admissions until now + ms (a 429's Retry-After or our own back-off) and drops saved burst. */

@@ -205,7 +205,15 @@ export class RequestScheduler {
     } finally {
       this.running.delete(run);
     }
-    this.budget.settle(ticket, a.tokens, this.now());
+    if (!a.ok && a.error.kind === "rate_limited") {
+      // Refused before it ran: it cost nothing there. Everyone waits for Retry-After when
+      // given (at most a minute, as the official SDKs do), else rate_limit_delay (at least 1 s).
+      const e = a.error;
+      const fallbackMs = Math.max(1000, this.cfg.rateLimitDelayS * 1000);
+      this.budget.refuse(ticket, this.now(), e.retryAfterMs !== undefined ? Math.min(60_000, e.retryAfterMs) : undefined, fallbackMs);
+    } else {
+      this.budget.settle(ticket, a.tokens, this.now());
+    }
     this.gate.poke(); // its held allowance is free again
     this.learn(a, batch.length, run.started, promptEstimate);
     this.events.onResult?.(a, batch.length);
@@ -249,12 +257,6 @@ export class RequestScheduler {
     } else {
       const e = a.error;
       if (e.rateLimit) this.budget.observe(e.rateLimit, now, sentAt);
-      if (e.kind === "rate_limited") {
-        // Everyone waits: Retry-After when given (at most a minute, as the official SDKs do), else rate_limit_delay (at least 1 s).
-        const pause = e.retryAfterMs !== undefined ? Math.min(60_000, e.retryAfterMs) : Math.max(1000, this.cfg.rateLimitDelayS * 1000);
-        this.budget.pause(pause, now);
-        this.gate.poke();
-      }
       // A 429 is about the rate, which the budget paces; only timeouts and 5xx say the provider is overloaded.
       const loss = e.kind === "timeout" || e.kind === "server";
       const cut = loss && this.concurrency.onLoss(now, this.running.size + 1, this.cost.knowsLatency ? this.cost.expectedLatencyMs(n) : undefined);

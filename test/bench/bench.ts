@@ -28,7 +28,7 @@ const { values } = parseArgs({
 const SCALE = Number(values.scale);
 
 process.env.DATA_DIR ??= mkdtempSync(path.join(tmpdir(), "insta-bench-"));
-process.env.LLAMA_DEBUG = "0";
+process.env.LLAMA_DEBUG ??= "0";
 
 import type { ConfigFlags } from "@/lib/config";
 import type { LlamaServerOptions } from "@/test/llama-server/server";
