@@ -9,6 +9,7 @@ import { loadExportPlan } from "@/lib/export/plan";
 import type { Category, StoredAnalysis } from "@/lib/llama/types";
 import { bulkPhotoAction, getAlbum, listPhotos, listSetPhotos, matchingPhotoIds, photoQuerySchema, updatePhotoEdits } from "@/lib/organize";
 import { errorCode } from "@/test/helpers/error-code";
+import { stagesFor } from "@/test/fixtures/photo-stages";
 
 const box = { x: 0, y: 0, width: 1, height: 1 };
 function ai(category: Category, score: number, words: { description: string; tags: string[]; caption: string }): StoredAnalysis {
@@ -41,6 +42,7 @@ async function team() {
         setId, teamId: t.id, contentHash, originalName, mimeType: "image/jpeg", sizeBytes: 1000,
         width: extra.width === undefined ? 2000 : extra.width, height: 1500,
         state: extra.state ?? (result ? "ANALYZED" : "FAILED"),
+        ...stagesFor(extra.state ?? (result ? "ANALYZED" : "FAILED"), extra.width === undefined ? 2000 : extra.width),
         analysisId: analysis?.id ?? null,
         category: result?.source === "ai" ? result.category : null,
         instagramScore: result?.source === "ai" ? result.instagram.score : null,
