@@ -4,7 +4,10 @@
 // The command-line organizer on the same lib/ as the web app: ingest a folder
 // into a "CLI" team (one set per source folder), run the analysis loop with a
 // progress bar, export albums, best picks and duplicate groups, and write a
-// JSON report. Report format: docs/cli.md.
+// JSON report. Report format: docs/cli.md. The face stage (faces.enabled, on by
+// default) scans the set in its own niced process while the analysis runs, and
+// the export waits for it, so people counts, "people" albums, face-aware crops
+// and face problems are the app's.
 import { stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -13,6 +16,7 @@ import { CONFIG_FLAGS, ConfigError, flagsFromArgs, resolveConfig } from "@/lib/c
 import { count } from "@/lib/count";
 import { closeDb, ensureMigrated } from "@/lib/db";
 import { requeueForRerun, requeueSkipped, runAnalysis, type RunReport } from "@/lib/analysis";
+import { createChildScanner, scanPendingFaces, setFaceSummary, type SetFaceSummary } from "@/lib/faces";
 import { exportSetToDirectory } from "@/lib/organize";
 import type { DirectoryExport } from "@/lib/export/directory";
 import { ingestFolder } from "./ingest-folder";
@@ -125,6 +129,9 @@ async function main(argv: string[]): Promise<number> {
   const ac = new AbortController();
   const onSignal = () => ac.abort(new Error("interrupted"));
   process.once("SIGINT", onSignal);
+  // Faces beside the analysis: the detector is its own niced process, and
+  // whichever of scan and analysis lands second applies "people" and "group".
+  const faces = config.facesEnabled ? scanFaces(ingest.setId, ac.signal) : null;
   let report: RunReport;
   try {
     report = await runAnalysis({
@@ -144,12 +151,17 @@ async function main(argv: string[]): Promise<number> {
   }
 
   phase("analysis done");
+  let faceSummary: SetFaceSummary | null = null;
+  if (faces) {
+    faceSummary = await faces.done();
+    phase("faces done");
+  }
   let exported: DirectoryExport | undefined;
   if (typeof values.output === "string" && !report.cancelled) {
     exported = await exportSetToDirectory(ingest.setId, path.resolve(values.output));
   }
   phase("export done");
-  const json = cliReport({ ingest, report, elapsedS: (Date.now() - started) / 1000, exported, config });
+  const json = cliReport({ ingest, report, elapsedS: (Date.now() - started) / 1000, exported, config, faces: faceSummary });
   const requests =
     json.provider === "local"
       ? "Measured locally: no requests sent"
@@ -164,6 +176,7 @@ async function main(argv: string[]): Promise<number> {
       ` (${count(ingest.rejected.length, "file")} refused). ${requests}; ${json.images_per_s} photos/s over the ${json.analysis_elapsed_s} s of analysis;` +
       ` ${json.elapsed_s} s in all.`,
   );
+  if (faceSummary) console.log(facesLine(faceSummary));
   if (exported) {
     const kept = exported.files - exported.written;
     console.log(
@@ -179,6 +192,43 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Report written to ${values.report}.`);
   }
   return report.cancelled ? 130 : json.failed > 0 ? 1 : 0;
+}
+
+/**
+ * Scans the set's pending photos for faces until none is left (photos scanned
+ * in an earlier run, or in another set of the CLI team, are linked, not
+ * scanned again). `done` waits for the rest, showing how many are left.
+ */
+function scanFaces(setId: string, signal: AbortSignal): { done: () => Promise<SetFaceSummary> } {
+  const scanner = createChildScanner({ idleMs: 5_000 });
+  const scanning = scanPendingFaces(scanner, { setId, signal }).finally(() => scanner.close());
+  // Interrupted (Ctrl+C), the photo being scanned ends the loop with an error:
+  // the summary still says what was found.
+  scanning.catch(() => undefined);
+  return {
+    async done() {
+      const settled = await Promise.race([scanning.then(() => true, () => true), new Promise<false>((r) => setTimeout(() => r(false), 200))]);
+      if (!settled) {
+        const s = await setFaceSummary(setId);
+        console.log(`Finding faces: ${s.photos - s.scanned} of ${count(s.photos, "photo")} left...`);
+      }
+      try {
+        await scanning;
+      } catch (err) {
+        if (!signal.aborted) throw err;
+      }
+      return setFaceSummary(setId);
+    },
+  };
+}
+
+function facesLine(s: SetFaceSummary): string {
+  const problems = [s.eyesClosed > 0 ? `eyes closed on ${s.eyesClosed}` : "", s.unsharpFace > 0 ? `a soft face on ${s.unsharpFace}` : ""].filter(Boolean);
+  return (
+    `Faces: ${s.withPeople} of ${count(s.photos, "photo")} show people (${count(s.people, "face")}` +
+    `${s.groups > 0 ? `; ${count(s.groups, "group")} of 3 or more` : ""}${problems.length > 0 ? `; ${problems.join(", ")}` : ""})` +
+    `${s.failed > 0 ? `, ${s.failed} could not be scanned` : ""}${s.scanned < s.photos ? `, ${s.photos - s.scanned} not scanned` : ""}.`
+  );
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;

@@ -1,6 +1,7 @@
 // The --report JSON (documented in docs/cli.md): snake_case, stable keys.
 import type { ResolvedConfig } from "@/lib/config";
 import { requestSuccessRate, type RunReport } from "@/lib/analysis";
+import type { SetFaceSummary } from "@/lib/faces";
 import type { FolderIngest } from "./ingest-folder";
 
 export interface CliReport {
@@ -44,6 +45,17 @@ export interface CliReport {
   config_sources: string[];
   /** What --output holds: files, albums, duplicate groups, and how many files this run wrote or removed. */
   exported: { files: number; albums: number; duplicate_groups: number; written: number; removed: number } | null;
+  /** What the face stage found in the set (null with faces.enabled false): the app's People filter counts. */
+  faces: {
+    photos: number;
+    scanned: number;
+    with_people: number;
+    people: number;
+    groups: number;
+    eyes_closed: number;
+    unsharp_face: number;
+    failed: number;
+  } | null;
   last_error: string | null;
   advice: string[];
   refused_files: { file: string; reason: string }[];
@@ -58,6 +70,7 @@ export function cliReport(a: {
   elapsedS: number;
   exported?: { files: number; albums: number; duplicateGroups: number; written: number; removed: number };
   config: ResolvedConfig;
+  faces?: SetFaceSummary | null;
 }): CliReport {
   const { report: r, config: c } = a;
   // Local measurements send nothing: the engine's batches for them are not requests
@@ -96,6 +109,18 @@ export function cliReport(a: {
     config_sources: c.sources,
     exported: a.exported
       ? { files: a.exported.files, albums: a.exported.albums, duplicate_groups: a.exported.duplicateGroups, written: a.exported.written, removed: a.exported.removed }
+      : null,
+    faces: a.faces
+      ? {
+          photos: a.faces.photos,
+          scanned: a.faces.scanned,
+          with_people: a.faces.withPeople,
+          people: a.faces.people,
+          groups: a.faces.groups,
+          eyes_closed: a.faces.eyesClosed,
+          unsharp_face: a.faces.unsharpFace,
+          failed: a.faces.failed,
+        }
       : null,
     last_error: r.lastError,
     advice: r.advice,

@@ -133,7 +133,7 @@ export const KEYS: readonly KeyDef[] = [
     help: "Below this mean brightness (0..1) a photo counts as underexposed." },
   { path: "fast_mode.max_brightness", field: "maxBrightness", type: num(0, 1), env: "FAST_MODE_MAX_BRIGHTNESS", flag: "--max-brightness",
     help: "Above this mean brightness (0..1) a photo counts as overexposed." },
-  { path: "faces.enabled", field: "facesEnabled", type: bool, env: "FACES_ENABLED",
+  { path: "faces.enabled", field: "facesEnabled", type: bool, env: "FACES_ENABLED", flag: "--faces",
     help: "Detect faces on the machine after the image pipeline (people counts, face-aware crops, closed eyes); false skips the face stage." },
 ];
 

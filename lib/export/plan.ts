@@ -96,6 +96,7 @@ export const exportPhotoSelect = {
   userCaption: true,
   userHashtags: true,
   userCategory: true,
+  category: true,
   instagramScore: true,
   qualityScore: true,
   rating: true,

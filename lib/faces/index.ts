@@ -3,5 +3,5 @@
 // (detector.ts, scan.ts) is loaded only in the stage's own process.
 export { createChildScanner, ScanError, type FaceScanner } from "./client";
 export { DETECTOR_VERSION } from "./detector-version";
-export { scanNext, scanPendingFaces, startFaceStage } from "./stage";
+export { scanNext, scanPendingFaces, setFaceSummary, startFaceStage, type SetFaceSummary } from "./stage";
 export { EYES_CLOSED_BELOW, UNSHARP_FACE_BELOW, summarize, type FaceFact, type FaceSummary, type RelBox } from "./measure";

@@ -8,7 +8,7 @@ import { GROUP_MIN_FACES } from "@/lib/llama";
 import { waitForUpload } from "@/lib/images/wake";
 import { ScanError, type FaceScanner } from "./client";
 import { DETECTOR_VERSION } from "./detector-version";
-import { summarize, type FaceFact } from "./measure";
+import { summarize, UNSHARP_FACE_BELOW, type FaceFact } from "./measure";
 
 const POLL_MS = 2000;
 
@@ -92,11 +92,53 @@ export async function scanNext(scanner: FaceScanner, opts: { setId?: string; sig
   return link(p, await store(p, result));
 }
 
-/** Scans until nothing is pending (optionally in one set); returns how many contents were handled. */
-export async function scanPendingFaces(scanner: FaceScanner, opts: { setId?: string } = {}): Promise<number> {
+/** Scans until nothing is pending (optionally in one set) or `signal` aborts; returns how many contents were handled. */
+export async function scanPendingFaces(scanner: FaceScanner, opts: { setId?: string; signal?: AbortSignal } = {}): Promise<number> {
   let n = 0;
-  while ((await scanNext(scanner, opts)) !== null) n++;
+  while (!opts.signal?.aborted && (await scanNext(scanner, opts)) !== null) n++;
   return n;
+}
+
+/** What the face stage found in a set, as the People filter counts it (the CLI's summary and report). */
+export interface SetFaceSummary {
+  /** Photos of the set through the image pipeline (the ones the stage looks at). */
+  photos: number;
+  /** Of those, photos with a scan (failed scans included). */
+  scanned: number;
+  withPeople: number;
+  /** Faces over all photos. */
+  people: number;
+  /** Photos with 3 or more faces (tagged "group" without a key). */
+  groups: number;
+  eyesClosed: number;
+  unsharpFace: number;
+  failed: number;
+}
+
+export async function setFaceSummary(setId: string): Promise<SetFaceSummary> {
+  const [r] = await db().$queryRaw<Record<keyof SetFaceSummary, bigint | number | null>[]>`
+    SELECT count(*) AS photos,
+           count(f.id) AS scanned,
+           count(*) FILTER (WHERE p."faceCount" > 0) AS "withPeople",
+           coalesce(sum(p."faceCount"), 0) AS people,
+           count(*) FILTER (WHERE p."faceCount" >= ${GROUP_MIN_FACES}::int) AS groups,
+           count(*) FILTER (WHERE p."faceCount" > 0 AND f."eyesClosed" > 0) AS "eyesClosed",
+           count(*) FILTER (WHERE p."faceCount" > 0 AND f."mainFaceSharpness" < ${UNSHARP_FACE_BELOW}) AS "unsharpFace",
+           count(f.id) FILTER (WHERE f."faceCount" IS NULL) AS failed
+      FROM "Photo" p
+      LEFT JOIN "FaceScan" f ON f.id = p."faceScanId" AND f.version = ${DETECTOR_VERSION}
+     WHERE p."setId" = ${setId} AND p.phash IS NOT NULL`;
+  const n = (k: keyof SetFaceSummary) => Number(r?.[k] ?? 0);
+  return {
+    photos: n("photos"),
+    scanned: n("scanned"),
+    withPeople: n("withPeople"),
+    people: n("people"),
+    groups: n("groups"),
+    eyesClosed: n("eyesClosed"),
+    unsharpFace: n("unsharpFace"),
+    failed: n("failed"),
+  };
 }
 
 /**

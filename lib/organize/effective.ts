@@ -7,6 +7,8 @@ export interface PhotoEdits {
   userCaption: string | null;
   userHashtags: string[];
   userCategory: string | null;
+  /** The photo's stored category: without a key, "people" when the face stage found faces. */
+  category?: string | null;
 }
 
 export interface EffectiveText {
@@ -35,7 +37,7 @@ export function effectiveText(photo: PhotoEdits, analysis: StoredAnalysis | null
     aiAnalysed: ai !== null,
     caption: photo.userCaption ?? ai?.caption ?? null,
     hashtags: (hashtagsEdited ? photo.userHashtags : normalizeHashtags(ai?.hashtags ?? [])).slice(0, LIMITS.hashtags),
-    category: photo.userCategory ?? ai?.category ?? null,
+    category: photo.userCategory ?? ai?.category ?? (analysis?.source === "local" ? (photo.category ?? null) : null),
     altText: ai?.altText ?? null,
     description: ai?.description ?? null,
     // The local provider's only tag is what faces tell ("group").

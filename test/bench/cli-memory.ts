@@ -40,7 +40,7 @@ async function main(): Promise<void> {
       ["run", "--silent", "organize", "--", "--source", src, "--output", path.join(root, "out"), "--report", report,
         "--batch-size", "8", "--parallel-workers", "64", "--max-concurrent=64", "--max-rpm=60000", "--batch-delay=0"],
       {
-        env: { ...process.env, DATABASE_URL: pgDb?.url ?? "", DATA_DIR: path.join(root, "data"), AI_PROVIDER: "llama", LLAMA_API_KEY: "mem", LLAMA_API_BASE_URL: server.url, LLAMA_DEBUG: "0" },
+        env: { ...process.env, DATABASE_URL: pgDb?.url ?? "", DATA_DIR: path.join(root, "data"), AI_PROVIDER: "llama", LLAMA_API_KEY: "mem", LLAMA_API_BASE_URL: server.url, LLAMA_DEBUG: "0", FACES_ENABLED: "0" },
         stdio: ["ignore", "inherit", "inherit"],
       },
     );

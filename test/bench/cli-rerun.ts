@@ -26,7 +26,7 @@ async function organize(root: string, src: string, name: string): Promise<{ wall
   const t0 = Date.now();
   const code = await new Promise<number>((resolve) => {
     const child = spawn("npm", ["run", "--silent", "organize", "--", "--source", src, "--output", path.join(root, "out"), "--report", report], {
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" as const, DATA_DIR: path.join(root, "data"), AI_PROVIDER: "local" },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "production" as const, DATA_DIR: path.join(root, "data"), AI_PROVIDER: "local", FACES_ENABLED: "0" },
       stdio: ["ignore", "inherit", "inherit"],
     });
     child.on("exit", (c) => resolve(c ?? 1));

@@ -15,7 +15,7 @@ import { until } from "@/test/helpers/faults-wait";
 const run = promisify(execFile);
 const root = mkdtempSync(path.join(tmpdir(), "embedded-lock-"));
 const dataDir = path.join(root, "data");
-const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test" as const, DATA_DIR: dataDir };
+const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test" as const, DATA_DIR: dataDir, FACES_ENABLED: "0" };
 let holder: ChildProcess | undefined;
 afterAll(() => {
   holder?.kill("SIGKILL");

@@ -32,7 +32,7 @@ describe("npm run organize on a fresh clone", () => {
 
     const { stdout } = await run("npm", ["run", "--silent", "organize", "--", "--source", source, "--report", path.join(root, "report.json")], {
       cwd: clone,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", DATABASE_URL: getEnv().DATABASE_URL, DATA_DIR: path.join(root, "data") },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", DATABASE_URL: getEnv().DATABASE_URL, DATA_DIR: path.join(root, "data"), FACES_ENABLED: "0" },
       timeout: 240_000,
     });
     expect(stdout).toMatch(/running npm run db:generate once/);
@@ -43,7 +43,7 @@ describe("npm run organize on a fresh clone", () => {
     // The next run finds the client and says nothing about it.
     const again = await run("npm", ["run", "--silent", "organize", "--", "--source", source], {
       cwd: clone,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", DATABASE_URL: getEnv().DATABASE_URL, DATA_DIR: path.join(root, "data") },
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: "test", DATABASE_URL: getEnv().DATABASE_URL, DATA_DIR: path.join(root, "data"), FACES_ENABLED: "0" },
       timeout: 240_000,
     });
     expect(again.stdout).not.toMatch(/db:generate/);

@@ -52,6 +52,8 @@ async function organize(args: string[], withKey = true): Promise<{ code: number;
     DATA_DIR: path.join(root, "data"),
     ...(withKey ? { LLAMA_API_KEY: "k" } : {}),
     LLAMA_API_BASE_URL: llama.url,
+    // The face stage's own CLI test is cli-faces.test.ts (loading the model costs seconds).
+    FACES_ENABLED: "0",
   };
   try {
     const r = await run(process.execPath, ["--import", "tsx", "lib/cli/organize.ts", ...args], { env, timeout: 120_000 });
