@@ -1,13 +1,13 @@
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { currentUser } from "@/lib/auth";
-import { ensureMigrated } from "@/lib/db";
+import { pageReady } from "@/lib/pages";
 import { landingTeamId } from "@/lib/teams";
 
 export const dynamic = "force-dynamic";
 
 export default async function Home() {
-  await ensureMigrated();
+  await pageReady();
   const user = await currentUser();
   if (user) {
     const teamId = await landingTeamId(user.id, user.currentTeamId);

@@ -6,7 +6,7 @@ import { readdir } from "node:fs/promises";
 import path from "node:path";
 import { count } from "@/lib/count";
 import { db } from "@/lib/db";
-import { ingestFile } from "@/lib/images/ingest";
+import { ingestFile } from "@/lib/images";
 import { processPendingPhotos } from "@/lib/images/pipeline";
 
 const IMAGE_EXT = new Set([".jpg", ".jpeg", ".png", ".webp", ".avif", ".tif", ".tiff", ".gif", ".heic", ".heif"]);

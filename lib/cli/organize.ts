@@ -17,8 +17,7 @@ import { count } from "@/lib/count";
 import { closeDb, ensureMigrated } from "@/lib/db";
 import { requeueForRerun, requeueSkipped, runAnalysis, type RunReport } from "@/lib/analysis";
 import { createChildScanner, scanPendingFaces, setFaceSummary, type SetFaceSummary } from "@/lib/faces";
-import { exportSetToDirectory } from "@/lib/organize";
-import type { DirectoryExport } from "@/lib/export/directory";
+import { exportSetToDirectory, type DirectoryExport } from "@/lib/export";
 import { ingestFolder } from "./ingest-folder";
 import { cliReport } from "./report";
 

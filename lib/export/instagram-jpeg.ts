@@ -4,9 +4,7 @@
 // own width, at least 320 px), sRGB, the camera's metadata stripped (no GPS
 // leaks) with only our XMP embedded when given (caption, keywords, rating),
 // and at most 8 MB (Instagram's limit) by lowering the quality if ever needed.
-import { tooManyPixels } from "@/lib/images/errors";
-import { TRANSPARENT_BACKDROP } from "@/lib/images/process";
-import { decodeImage, readImageHeader } from "@/lib/images/sharp";
+import { decodeImage, readImageHeader, tooManyPixels, TRANSPARENT_BACKDROP } from "@/lib/images";
 import { getEnv } from "@/lib/env";
 import type { CropBox } from "@/lib/llama/types";
 import { exactCrop, outputSize, type ExportRatio, type ExportWidth } from "@/lib/organize/crops";

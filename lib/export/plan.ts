@@ -6,11 +6,15 @@ import { db, Prisma, type AlbumKind } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { CropBox } from "@/lib/llama/types";
 import { modelRatioFor, type ExportRatio, type ExportWidth } from "@/lib/organize/crops";
-import { parseStoredAnalysis } from "@/lib/organize/analysis";
-import { effectiveText } from "@/lib/organize/effective";
-import { faceAwareCrop, toRelative } from "@/lib/organize/face-crops";
-import { FACE_SCAN_SELECT, photoFaces } from "@/lib/organize/faces";
-import { refreshSetOrganization } from "@/lib/organize/refresh";
+import {
+  effectiveText,
+  FACE_SCAN_SELECT,
+  faceAwareCrop,
+  parseStoredAnalysis,
+  photoFaces,
+  refreshSetOrganization,
+  toRelative,
+} from "@/lib/organize";
 
 /** A whole set (a folder per album), one album, or a selection of photos (one folder, in the order given). */
 export type ExportTarget = { setId: string } | { albumId: string } | { photoIds: string[] };

@@ -5,7 +5,7 @@
 // in the app server it would stall requests; niced, it yields the CPU to the
 // image pipeline and the server. It ends when its parent goes away.
 import { getEnv } from "@/lib/env";
-import { storage } from "@/lib/storage";
+import { storage } from "@/lib/storage/local"; // the detector process loads no database (+70 MB RSS)
 import { scanImage } from "./scan";
 import type { ScanReply, ScanRequest } from "./protocol";
 

@@ -4,8 +4,7 @@
 // suggestion is lib/organize's one rule (keeper.ts); a keeper a person chose stays.
 import { db, Prisma } from "@/lib/db";
 import { getEnv } from "@/lib/env";
-import { updateSuggestedKeepers } from "@/lib/organize/keepers";
-import { requestRefresh } from "@/lib/organize/refresh";
+import { requestRefresh, updateSuggestedKeepers } from "@/lib/organize";
 
 type Tx = Prisma.TransactionClient;
 

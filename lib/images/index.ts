@@ -1,9 +1,15 @@
-// The image library: pure functions over bytes (no database). The worker that
-// runs them for uploaded photos is lib/images/pipeline.
-export { processImage, THUMB_SIDE, type ProcessedImage, type ProcessOptions } from "./process";
-export { renderPreview, previewFor, PREVIEW_SIDE } from "./preview";
-export { ImageError } from "./errors";
-export { readImageHeader } from "./sharp";
+// Images: pure functions over bytes (process, preview, sniff, sharp) and
+// uploads (upload.ts, ingest.ts). The image worker that prepares each uploaded
+// photo (pipeline.ts) is imported as "@/lib/images/pipeline": it uses
+// lib/organize, which uses lib/analysis, which uses this index. A process that
+// must not load the database imports the byte functions' own modules. Both
+// exceptions are named in eslint.config.mjs.
+export { processImage, THUMB_SIDE, TRANSPARENT_BACKDROP, type ProcessedImage, type ProcessOptions } from "./process";
+export { renderPreview, previewFor, assertReadable, PREVIEW_SIDE } from "./preview";
+export { ImageError, tooManyPixels } from "./errors";
+export { decodeImage, readImageHeader } from "./sharp";
 export { hammingDistance } from "./hamming";
 export { sniffImageType, isAccepted, MIME, SNIFF_BYTES, ACCEPTED_TYPES, type SniffedType, type AcceptedType } from "./sniff";
 export type { ExifFacts } from "./exif";
+export { ingestFile } from "./ingest";
+export { receiveUpload, existingHashes, hashesBody, type UploadResult } from "./upload";

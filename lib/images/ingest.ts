@@ -10,9 +10,7 @@ import { pipeline } from "node:stream/promises";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError, notFound } from "@/lib/errors";
-import { storage } from "@/lib/storage";
-import { assertRoomFor, assertTeamHasRoom, lockTeamQuota, teamQuotaBytes } from "@/lib/storage/quota";
-import { lockContent, reclaimContent } from "@/lib/storage/reclaim";
+import { assertRoomFor, assertTeamHasRoom, lockContent, lockTeamQuota, reclaimContent, storage, teamQuotaBytes } from "@/lib/storage";
 import { MIME, SNIFF_BYTES, isAccepted, sniffImageType } from "./sniff";
 import { notifyUploaded } from "./wake";
 

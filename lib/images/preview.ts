@@ -2,7 +2,7 @@
 // on this hardware its decode + WebP encode cost more than the whole rest of
 // the pipeline, and most previews of a big set are never opened
 // (docs/decisions/006-ingest-one-decode-lazy-preview.md).
-import { storage } from "@/lib/storage";
+import { storage } from "@/lib/storage/local"; // the file store alone: the image bench measures this module without a database
 import { ImageError } from "./errors";
 import { TRANSPARENT_BACKDROP } from "./process";
 import { decodeImage } from "./sharp";

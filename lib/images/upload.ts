@@ -1,11 +1,15 @@
-// A multipart/form-data upload request -> ingestFile for each file part, read
+// Uploads into a set: which files the set already holds (existingHashes), and a
+// multipart/form-data upload request -> ingestFile for each file part, read
 // straight off the request's body stream with busboy (nothing buffered whole).
 import busboy from "busboy";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { z } from "zod";
+import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError, toErrorBody, type ErrorCode } from "@/lib/errors";
-import { ingestFile } from "./ingest";
+import { getSetOr404 } from "@/lib/sets";
+import { ingestFile, recordOtherNames } from "./ingest";
 
 export type UploadResult =
   | { name: string; ok: true; photoId: string; duplicate: boolean }
@@ -92,3 +96,32 @@ export async function receiveUpload(req: Request, target: { teamId: string; setI
   if (all.length === 0) throw new AppError("bad_request", "The upload contained no files.");
   return all;
 }
+
+/**
+ * Which of these content hashes the set already holds, so a client re-sends
+ * only the rest. With names (names[i] is the file hashes[i] came from), a file
+ * the set already holds under another name adds that name to the photo: a copy
+ * with the same bytes is not sent, but its name is kept.
+ */
+export async function existingHashes(teamId: string, setId: string, hashes: string[], names?: string[]): Promise<string[]> {
+  await getSetOr404(teamId, setId);
+  const rows = await db().photo.findMany({
+    where: { setId, teamId, contentHash: { in: hashes } },
+    select: { contentHash: true },
+  });
+  const existing = new Set(rows.map((r) => r.contentHash));
+  if (names) {
+    await recordOtherNames(
+      setId,
+      hashes.flatMap((contentHash, i) => (existing.has(contentHash) && names[i] ? [{ contentHash, name: names[i] }] : [])),
+    );
+  }
+  return [...existing];
+}
+
+export const hashesBody = z
+  .object({
+    hashes: z.array(z.string().regex(/^[0-9a-f]{64}$/, "not a SHA-256 hex digest")).max(1000),
+    names: z.array(z.string().min(1).max(1000)).max(1000).optional(),
+  })
+  .refine((b) => !b.names || b.names.length === b.hashes.length, { message: "names must name each hash", path: ["names"] });

@@ -302,3 +302,12 @@ export async function deleteAlbum(teamId: string, albumId: string): Promise<void
   assertHandMade(album.kind);
   await db().album.delete({ where: { id: albumId } });
 }
+
+/** The albums a person can add photos to (custom albums and carousels), by name. */
+export async function listAlbumTargets(teamId: string): Promise<{ id: string; name: string; kind: AlbumKind }[]> {
+  return db().album.findMany({
+    where: { teamId, kind: { in: ["CUSTOM", "CAROUSEL"] } },
+    select: { id: true, name: true, kind: true },
+    orderBy: { name: "asc" },
+  });
+}

@@ -6,7 +6,7 @@ import { db, type PhotoState } from "@/lib/db";
 import { badRequest, conflict, notFound } from "@/lib/errors";
 import { count } from "@/lib/count";
 import { requeue } from "@/lib/photos";
-import { reclaimContent } from "@/lib/storage/reclaim";
+import { reclaimContent } from "@/lib/storage";
 import { chooseKeeper } from "./duplicates";
 import { refreshSetOrganization } from "./refresh";
 

@@ -1,7 +1,7 @@
 // What the pages, keepers and exports read from a photo's face scan: the faces,
 // the count, and the culling problems it shows ("eyes closed in 2 of 3 faces",
 // "main face not sharp"). Pure: callers load FaceScan rows with FACE_SCAN_SELECT.
-import { UNSHARP_FACE_BELOW, type FaceFact } from "@/lib/faces/measure";
+import { UNSHARP_FACE_BELOW, type FaceFact } from "@/lib/faces";
 
 export { UNSHARP_FACE_BELOW };
 

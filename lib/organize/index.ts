@@ -26,6 +26,7 @@ export {
   applySuggestedOrder,
   renameAlbum,
   deleteAlbum,
+  listAlbumTargets,
   type AlbumSummary,
   type AlbumView,
   type AlbumPhotoView,
@@ -48,7 +49,9 @@ export {
   type PhotoDetail,
   type PhotoEdit,
 } from "./photos";
-export { exportSetToDirectory } from "@/lib/export/directory";
 export { setRunStatus, reanalysePhoto, type RunAction } from "./run-control";
 export { providerStatus, LOCAL_ONLY_MESSAGE, type ProviderStatus } from "./provider-status";
 export { dashboardProgress, forgetDashboardProgress, type DashboardProgress } from "./dashboard";
+export { faceAwareCrop, toRelative } from "./face-crops";
+export { FACE_SCAN_SELECT, peopleText, photoFaces } from "./faces";
+export { updateSuggestedKeepers } from "./keepers";

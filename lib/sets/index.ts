@@ -3,8 +3,7 @@
 import { z } from "zod";
 import { db, type PhotoState, type SetStatus } from "@/lib/db";
 import { conflict, notFound } from "@/lib/errors";
-import { reclaimContent } from "@/lib/storage/reclaim";
-import { recordOtherNames } from "@/lib/images/pipeline";
+import { reclaimContent } from "@/lib/storage";
 
 export const setNameSchema = z.object({ name: z.string().trim().min(1, "Give the set a name.").max(120) });
 
@@ -34,11 +33,16 @@ export async function listSets(teamId: string): Promise<SetSummary[]> {
   return sets.map(({ _count, ...s }) => ({ ...s, photos: _count.photos }));
 }
 
-export async function getSetOr404(teamId: string, setId: string) {
-  const set = await db().photoSet.findFirst({
+/** The team's set, or null (another team's set is not found either). */
+export async function findSet(teamId: string, setId: string) {
+  return db().photoSet.findFirst({
     where: { id: setId, teamId },
     select: { id: true, teamId: true, name: true, status: true, createdAt: true },
   });
+}
+
+export async function getSetOr404(teamId: string, setId: string) {
+  const set = await findSet(teamId, setId);
   if (!set) throw notFound("Photo set not found");
   return set;
 }
@@ -122,35 +126,6 @@ export async function listPhotos(
   };
 }
 
-/**
- * Which of these content hashes the set already holds, so a client re-sends
- * only the rest. With names (names[i] is the file hashes[i] came from), a file
- * the set already holds under another name adds that name to the photo: a copy
- * with the same bytes is not sent, but its name is kept.
- */
-export async function existingHashes(teamId: string, setId: string, hashes: string[], names?: string[]): Promise<string[]> {
-  await getSetOr404(teamId, setId);
-  const rows = await db().photo.findMany({
-    where: { setId, teamId, contentHash: { in: hashes } },
-    select: { contentHash: true },
-  });
-  const existing = new Set(rows.map((r) => r.contentHash));
-  if (names) {
-    await recordOtherNames(
-      setId,
-      hashes.flatMap((contentHash, i) => (existing.has(contentHash) && names[i] ? [{ contentHash, name: names[i] }] : [])),
-    );
-  }
-  return [...existing];
-}
-
-export const hashesBody = z
-  .object({
-    hashes: z.array(z.string().regex(/^[0-9a-f]{64}$/, "not a SHA-256 hex digest")).max(1000),
-    names: z.array(z.string().min(1).max(1000)).max(1000).optional(),
-  })
-  .refine((b) => !b.names || b.names.length === b.hashes.length, { message: "names must name each hash", path: ["names"] });
-
 export interface DuplicateGroupSummary {
   id: string;
   keeperPhotoId: string | null;
@@ -202,3 +177,5 @@ export async function deleteSet(teamId: string, setId: string): Promise<{ photos
       AND NOT EXISTS (SELECT 1 FROM "Photo" p WHERE p.id = a."coverPhotoId")`;
   return { photos, filesRemoved: await reclaimContent(hashes) };
 }
+
+export { attachment, fileResponse } from "./file-response";

@@ -1,7 +1,7 @@
 // What a visitor of a share link sees: the album's name, its photos in order
 // with their captions, and nothing else of the team (no team name, no set, no
 // scores, no other albums).
-import { getAlbum } from "@/lib/organize/albums";
+import { getAlbum } from "@/lib/organize";
 import type { ResolvedShare } from "./links";
 
 export interface SharedAlbum {

@@ -8,7 +8,7 @@
 // first, files after, so a crash in between leaves files to reclaim, never a
 // row without its file.
 import { db, type Prisma } from "@/lib/db";
-import { storage, type FileKind } from "./index";
+import { storage, type FileKind } from "./local";
 
 type Tx = Prisma.TransactionClient;
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { exportSetToDirectory } from "@/lib/organize";
+import { exportSetToDirectory } from "@/lib/export";
 import { listAlbums, refreshSetOrganization } from "@/lib/organize";
 import {
   createShareLink,

@@ -1,7 +1,6 @@
 // POST /api/signup - create an account and its personal team. The answer is
 // the same for a new e-mail and a taken one (lib/auth/signup.ts).
-import { signUpRequest, signUpSchema } from "@/lib/auth";
-import { clientAddress } from "@/lib/auth/throttle";
+import { clientAddress, signUpRequest, signUpSchema } from "@/lib/auth";
 import { readJson, route } from "@/lib/http";
 
 export const POST = route(async (req) => {

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { currentUser } from "@/lib/auth";
-import { ensureMigrated } from "@/lib/db";
+import { pageReady } from "@/lib/pages";
 import { previewInvitation } from "@/lib/teams";
 import { AcceptInvite } from "../../_components/accept-invite";
 
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  await ensureMigrated();
+  await pageReady();
   const [invite, user] = await Promise.all([previewInvitation(token), currentUser()]);
   if (!invite) {
     return (

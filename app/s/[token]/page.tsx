@@ -5,7 +5,7 @@
 import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
-import { ensureMigrated } from "@/lib/db";
+import { pageReady } from "@/lib/pages";
 import { gridObjectPosition } from "@/lib/organize/crops";
 import { recordShareView, shareCookieName, sharedAlbumView, shareLinkState, shareUnlocked } from "@/lib/share";
 import { PasswordForm } from "./password-form";
@@ -17,7 +17,7 @@ export const metadata: Metadata = { robots: { index: false, follow: false }, ref
 
 export default async function SharedAlbumPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  await ensureMigrated();
+  await pageReady();
   const found = await shareLinkState(token);
   if (found.state !== "live") notFound();
   const share = found.share;

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { db } from "@/lib/db";
+import { listSets } from "@/lib/sets";
 import { atLeast, pageTeamAccess } from "@/lib/teams";
 import { CreateSetForm } from "./create-set-form";
 import { count } from "@/lib/count";
@@ -9,12 +9,7 @@ export const dynamic = "force-dynamic";
 export default async function TeamHome({ params }: { params: Promise<{ teamId: string }> }) {
   const { teamId } = await params;
   const { team, role } = await pageTeamAccess(teamId);
-  const sets = await db().photoSet.findMany({
-    where: { teamId: team.id },
-    orderBy: { createdAt: "desc" },
-    select: { id: true, name: true, status: true, createdAt: true, _count: { select: { photos: true } } },
-    take: 200,
-  });
+  const sets = await listSets(team.id);
   return (
     <div className="space-y-6">
       <div className="flex items-end justify-between gap-4">
@@ -31,7 +26,7 @@ export default async function TeamHome({ params }: { params: Promise<{ teamId: s
                 {s.name}
               </Link>
               <p className="mt-1 text-sm text-neutral-500">
-                {count(s._count.photos, "photo")} · created {s.createdAt.toISOString().slice(0, 10)}
+                {count(s.photos, "photo")} · created {s.createdAt.toISOString().slice(0, 10)}
               </p>
             </li>
           ))}

@@ -1,6 +1,6 @@
 // GET /api/share/:token/export?ratio=4:5 - the shared album as a ZIP, when the link allows downloads (public)
 import { notFound } from "@/lib/errors";
-import { zipResponse } from "@/lib/export/response";
+import { zipResponse } from "@/lib/export";
 import { route } from "@/lib/http";
 import { resolveShare, shareCookieName, shareUnlocked } from "@/lib/share";
 

@@ -1,8 +1,7 @@
 // POST /api/share/:token/unlock - { password }: sets a signed cookie that opens this one link (public)
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { knownClientCookieOptions } from "@/lib/auth/known-client";
-import { clientAddress } from "@/lib/auth/throttle";
+import { clientAddress, knownClientCookieOptions } from "@/lib/auth";
 import { publicUrlIsHttps } from "@/lib/env";
 import { readJson, route } from "@/lib/http";
 import { resolveShare, SHARE_ACCESS_TTL_S, shareCookieName, unlockShare } from "@/lib/share";

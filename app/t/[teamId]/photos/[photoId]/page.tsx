@@ -3,12 +3,9 @@
 // hashtags and alt text with copy buttons and a member's edits.
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { db } from "@/lib/db";
 import { AppError } from "@/lib/errors";
 import { CATEGORIES, INSTAGRAM_RATIOS } from "@/lib/llama/types";
-import { getPhotoDetail } from "@/lib/organize";
-import { faceAwareCrop, toRelative } from "@/lib/organize/face-crops";
-import { peopleText } from "@/lib/organize/faces";
+import { faceAwareCrop, getPhotoDetail, listAlbumTargets, peopleText, toRelative } from "@/lib/organize";
 import { atLeast, pageTeamAccess } from "@/lib/teams";
 import { CopyButton } from "./copy-button";
 import { AddToAlbum, EditForm, ReanalyseButton } from "./photo-actions";
@@ -26,9 +23,7 @@ export default async function PhotoPage({ params }: { params: Promise<{ teamId: 
     throw err;
   });
   const { photo: p, analysis: a, effective: e } = d;
-  const albums = canEdit
-    ? await db().album.findMany({ where: { teamId, kind: { in: ["CUSTOM", "CAROUSEL"] } }, select: { id: true, name: true, kind: true }, orderBy: { name: "asc" } })
-    : [];
+  const albums = canEdit ? await listAlbumTargets(teamId) : [];
   // Every suggested crop is checked against the faces found (and moved to keep them in).
   const faceBoxes = d.faces?.faces.map((f) => f.box) ?? [];
   const crops =

@@ -1,7 +1,7 @@
 // The set's header: its name and the tabs Photos | Dashboard | Results | Albums.
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { db } from "@/lib/db";
+import { findSet } from "@/lib/sets";
 import { pageTeamAccess } from "@/lib/teams";
 import { SetTabs } from "./set-tabs";
 
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export default async function SetLayout({ children, params }: { children: ReactNode; params: Promise<{ teamId: string; setId: string }> }) {
   const { teamId, setId } = await params;
   const { team } = await pageTeamAccess(teamId, "VIEWER", `/t/${teamId}/sets/${setId}`);
-  const set = await db().photoSet.findFirst({ where: { id: setId, teamId: team.id }, select: { id: true, name: true } });
+  const set = await findSet(team.id, setId);
   if (!set) notFound();
   return (
     <div className="space-y-4">

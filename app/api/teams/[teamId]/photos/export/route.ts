@@ -1,7 +1,7 @@
 // POST /api/teams/:teamId/photos/export?ratio=4:5&width=1080 - the selected photos { photoIds } (JSON, or a form's comma-separated photoIds) as a streamed ZIP (viewer+)
 import type { NextRequest } from "next/server";
 import { z } from "zod";
-import { zipResponse } from "@/lib/export/response";
+import { zipResponse } from "@/lib/export";
 import { AppError, badRequest } from "@/lib/errors";
 import { readJson, route } from "@/lib/http";
 import { BULK_MAX } from "@/lib/organize";

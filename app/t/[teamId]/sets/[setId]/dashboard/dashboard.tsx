@@ -4,7 +4,7 @@
 // start / pause / resume / cancel and retries.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/app/_components/api";
-import type { DashboardProgress } from "@/lib/organize/dashboard";
+import type { DashboardProgress } from "@/lib/organize";
 
 type Progress = Omit<DashboardProgress, "run"> & {
   run: (Omit<NonNullable<DashboardProgress["run"]>, "startedAt" | "finishedAt"> & { startedAt: string; finishedAt: string | null }) | null;

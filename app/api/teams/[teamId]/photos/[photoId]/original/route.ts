@@ -1,9 +1,8 @@
 // GET /api/teams/:teamId/photos/:photoId/original - the uploaded file as sent (viewer+)
 import { z } from "zod";
 import { parseParams, route } from "@/lib/http";
-import { assertReadable } from "@/lib/images/preview";
-import { attachment, fileResponse } from "@/lib/sets/file-response";
-import { getPhotoOr404 } from "@/lib/sets";
+import { assertReadable } from "@/lib/images";
+import { attachment, fileResponse, getPhotoOr404 } from "@/lib/sets";
 import { requireTeamRole } from "@/lib/teams";
 
 export const GET = route<{ teamId: string; photoId: string }>(async (req, params) => {

@@ -1,10 +1,8 @@
 // GET /api/teams/:teamId/photos/:photoId/preview - the ~1440 px WebP preview, rendered on first request (viewer+)
 import { z } from "zod";
 import { parseParams, route } from "@/lib/http";
-import { previewFor } from "@/lib/images";
-import { assertReadable } from "@/lib/images/preview";
-import { getPhotoOr404 } from "@/lib/sets";
-import { fileResponse } from "@/lib/sets/file-response";
+import { assertReadable, previewFor } from "@/lib/images";
+import { fileResponse, getPhotoOr404 } from "@/lib/sets";
 import { requireTeamRole } from "@/lib/teams";
 
 export const GET = route<{ teamId: string; photoId: string }>(async (_req, params) => {

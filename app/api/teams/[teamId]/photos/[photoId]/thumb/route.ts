@@ -1,8 +1,7 @@
 // GET /api/teams/:teamId/photos/:photoId/thumb - the 320 px WebP thumbnail (viewer+)
 import { z } from "zod";
 import { parseParams, route } from "@/lib/http";
-import { getPhotoOr404 } from "@/lib/sets";
-import { fileResponse } from "@/lib/sets/file-response";
+import { fileResponse, getPhotoOr404 } from "@/lib/sets";
 import { requireTeamRole } from "@/lib/teams";
 
 export const GET = route<{ teamId: string; photoId: string }>(async (_req, params) => {

@@ -5,11 +5,10 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { requeueFailed, requeueSkipped } from "@/lib/analysis";
-import { db } from "@/lib/db";
-import { notFound } from "@/lib/errors";
 import { readJson, route } from "@/lib/http";
 import { dashboardProgress, forgetDashboardProgress, setRunStatus } from "@/lib/organize";
 import { POLL_HEADERS } from "@/lib/server/progress-poll";
+import { getSetOr404 } from "@/lib/sets";
 import { requireTeamRole } from "@/lib/teams";
 
 type P = { teamId: string; setId: string };
@@ -35,8 +34,7 @@ export const POST = route<P>(async (req, { teamId, setId }) => {
       return { status: await setRunStatus(teamId, setId, action) };
     case "retry-failed":
     case "analyse-skipped": {
-      const set = await db().photoSet.findFirst({ where: { id: setId, teamId }, select: { id: true } });
-      if (!set) throw notFound("Photo set not found");
+      await getSetOr404(teamId, setId);
       const requeued =
         action === "retry-failed"
           ? await requeueFailed(setId).then((r) => r.images + r.analyses)

@@ -3,7 +3,7 @@
 // else that of the first refusal (413 too large, 415 not an accepted image, ...).
 import { NextResponse } from "next/server";
 import { route } from "@/lib/http";
-import { receiveUpload } from "@/lib/images/pipeline";
+import { receiveUpload } from "@/lib/images";
 import { getSetOr404 } from "@/lib/sets";
 import { requireTeamRole } from "@/lib/teams";
 

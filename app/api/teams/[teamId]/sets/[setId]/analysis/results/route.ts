@@ -1,16 +1,14 @@
 // GET /api/teams/:teamId/sets/:setId/analysis/results - one page of the results grid, filtered, searched (?q=) and sorted in SQL (viewer+); ?select=ids: every matching id (up to 5,000) for "select all"
-import { db } from "@/lib/db";
-import { notFound } from "@/lib/errors";
 import { route } from "@/lib/http";
 import { BULK_MAX, listSetPhotos, matchingPhotoIds, photoQuerySchema, setCategories } from "@/lib/organize";
+import { getSetOr404 } from "@/lib/sets";
 import { requireTeamRole } from "@/lib/teams";
 
 export const GET = route<{ teamId: string; setId: string }>(async (req, { teamId, setId }) => {
   await requireTeamRole(teamId, "VIEWER");
   const params = req.nextUrl.searchParams;
   const q = photoQuerySchema.parse(Object.fromEntries(params));
-  const set = await db().photoSet.findFirst({ where: { id: setId, teamId }, select: { id: true } });
-  if (!set) throw notFound("Photo set not found");
+  await getSetOr404(teamId, setId);
   if (params.get("select") === "ids") return { ids: await matchingPhotoIds(teamId, setId, q, BULK_MAX) };
   const [page, categories] = await Promise.all([listSetPhotos(teamId, setId, q), setCategories(teamId, setId)]);
   return { ...page, categories };

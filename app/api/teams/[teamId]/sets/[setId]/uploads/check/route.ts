@@ -2,7 +2,7 @@
 //   with names, a held file's other name is kept (member+).
 // The uploader asks before sending bytes, so re-dropping a folder sends only what is missing.
 import { readJson, route } from "@/lib/http";
-import { existingHashes, hashesBody } from "@/lib/sets";
+import { existingHashes, hashesBody } from "@/lib/images";
 import { requireTeamRole } from "@/lib/teams";
 
 export const POST = route<{ teamId: string; setId: string }>(async (req, { teamId, setId }) => {
