@@ -24,7 +24,22 @@ export function moveItem<T>(list: T[], from: number, to: number): T[] {
   return next;
 }
 
-export function GridEditor({ teamId, albumId, kind, tiles: initial, canEdit }: { teamId: string; albumId: string; kind: string; tiles: Tile[]; canEdit: boolean }) {
+export function GridEditor({
+  teamId,
+  albumId,
+  kind,
+  tiles: initial,
+  canEdit,
+  empty,
+}: {
+  teamId: string;
+  albumId: string;
+  kind: string;
+  tiles: Tile[];
+  canEdit: boolean;
+  /** What an album without photos says (how to fill it). */
+  empty?: React.ReactNode;
+}) {
   const router = useRouter();
   const [tiles, setTiles] = useState(initial);
   const [dragFrom, setDragFrom] = useState<number | null>(null);
@@ -64,7 +79,14 @@ export function GridEditor({ teamId, albumId, kind, tiles: initial, canEdit }: {
   const handMade = kind === "CUSTOM" || kind === "CAROUSEL";
   // A carousel is one post whose slides are swiped left to right, not a block of the profile grid.
   const carousel = kind === "CAROUSEL";
-  if (tiles.length === 0) return <p className="card text-neutral-600">This album has no photos yet.</p>;
+  if (tiles.length === 0) {
+    return (
+      <div className="card space-y-1 text-neutral-600" data-testid="album-empty">
+        <p>This album has no photos yet.</p>
+        {empty}
+      </div>
+    );
+  }
   return (
     <section className="space-y-2">
       <div className="flex flex-wrap items-center justify-between gap-2">

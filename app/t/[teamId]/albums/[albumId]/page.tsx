@@ -49,7 +49,26 @@ export default async function AlbumPage({ params }: { params: Promise<{ teamId: 
         </div>
         <ExportLinks href={`/api/teams/${teamId}/albums/${albumId}/export`} />
       </div>
-      <GridEditor teamId={teamId} albumId={albumId} kind={album.kind} tiles={tiles} canEdit={canEdit} />
+      <GridEditor
+        teamId={teamId}
+        albumId={albumId}
+        kind={album.kind}
+        tiles={tiles}
+        canEdit={canEdit}
+        empty={
+          canEdit && !computed && (
+            <p className="text-sm">
+              To fill it, select photos in{" "}
+              {album.setId ? (
+                <Link href={`/t/${teamId}/sets/${album.setId}/results`} className="text-brand-600 underline">the set&apos;s Results</Link>
+              ) : (
+                <Link href={`/t/${teamId}/search`} className="text-brand-600 underline">Search</Link>
+              )}{" "}
+              (click, Shift-click, or Select all), then choose “{album.name}” under “Add to album…” in the bar that appears.
+            </p>
+          )
+        }
+      />
       <SharePanel
         teamId={teamId}
         albumId={albumId}
