@@ -3,10 +3,11 @@
 // swipe order with the cover first, a slide moved with its arrow keeps its
 // place after a reload, "Suggested order" puts the best photo first, and its
 // share link shows the same slides in the same order.
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { launchBrowser, signedInUser } from "../helpers/browser";
 import { sceneJpeg } from "../helpers/images";
+import { carouselSlideIds as slides } from "../helpers/results";
 
 const baseUrl = inject("baseUrl");
 const PHOTOS = 12;
@@ -18,9 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-const slides = (page: Page) =>
-  page.locator('[data-testid="carousel-preview"] > li').evaluateAll((els) => els.map((e) => e.getAttribute("data-photo-id") ?? ""));
 
 describe("carousel", () => {
   it("is created from Best picks, previewed as slides, and reordered", async () => {
