@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const { buildPrompt, llama4ImageTokens } = await import("@/lib/llama");
   const { createLlamaServer } = await import("@/test/llama-server/server");
   const { capacityRequestsPerS, meanLatencyMs } = await import("@/test/llama-server/latency");
-  const { seedQueuedSet, storeAnalysisImages, REALISTIC_SIZES } = await import("./seed");
+  const { seedQueuedSet, storeAnalysisImages, REALISTIC_SIZES } = await import("../fixtures/seed");
 
   await ensureMigrated();
   const wanted = new Set(values.regime.split(","));

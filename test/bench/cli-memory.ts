@@ -11,7 +11,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { createLlamaServer } from "@/test/llama-server/server";
 import { createDatabase, dropDatabase } from "@/test/helpers/pg";
-import { smallJpeg } from "./seed";
+import { smallJpeg } from "../fixtures/seed";
 
 // --postgres: a fresh PostgreSQL database instead of the embedded default, to
 // separate the organizer's own memory from the embedded database's.

@@ -8,7 +8,7 @@ import { resolveConfig } from "@/lib/config";
 import { db, ensureMigrated } from "@/lib/db";
 import { createProvider, type VisionProvider } from "@/lib/llama";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
-import { seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
+import { seedQueuedSet, storeAnalysisImages } from "@/test/fixtures/seed";
 
 let server: LlamaServer;
 

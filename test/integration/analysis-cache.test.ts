@@ -8,7 +8,7 @@ import { db, ensureMigrated } from "@/lib/db";
 import { createProvider, type VisionProvider } from "@/lib/llama";
 import { getSetProgress, requeueSkipped, runAnalysis } from "@/lib/analysis";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
-import { seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
+import { seedQueuedSet, storeAnalysisImages } from "@/test/fixtures/seed";
 import { reanalysePhoto } from "@/lib/organize/run-control";
 
 let server: LlamaServer;

@@ -11,7 +11,7 @@ import { db, ensureMigrated } from "@/lib/db";
 import { runAnalysis } from "@/lib/analysis";
 import { dashboardProgress } from "@/lib/organize";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
-import { seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
+import { seedQueuedSet, storeAnalysisImages } from "@/test/fixtures/seed";
 
 let server: LlamaServer;
 

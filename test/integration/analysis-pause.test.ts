@@ -9,7 +9,7 @@ import { db, ensureMigrated } from "@/lib/db";
 import { runAnalysis } from "@/lib/analysis";
 import { setRunStatus } from "@/lib/organize/run-control";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
-import { seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
+import { seedQueuedSet, storeAnalysisImages } from "@/test/fixtures/seed";
 import { until } from "@/test/helpers/faults-wait";
 
 const N = 40;

@@ -5,7 +5,7 @@
 import { beforeAll, expect, it } from "vitest";
 import { requeueFailed } from "@/lib/analysis";
 import { db, ensureMigrated } from "@/lib/db";
-import { seedQueuedSet } from "@/test/bench/seed";
+import { seedQueuedSet } from "@/test/fixtures/seed";
 
 beforeAll(async () => {
   await ensureMigrated();

@@ -8,7 +8,7 @@ import { resolveConfig, type ResolvedConfig } from "@/lib/config";
 import { db, ensureMigrated } from "@/lib/db";
 import { createProvider, type VisionProvider } from "@/lib/llama";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
-import { contentHashFor, seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
+import { contentHashFor, seedQueuedSet, storeAnalysisImages } from "@/test/fixtures/seed";
 import { until } from "@/test/helpers/faults-wait";
 
 let server: LlamaServer;

@@ -34,7 +34,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db, ensureMigrated } from "@/lib/db";
 import { resetEnvCache } from "@/lib/env";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
-import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/bench/recording-proxy";
+import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/helpers/recording-proxy";
 import { AppClient, type UploadFile } from "@/test/helpers/app-client";
 import { startApp, type AppProcess } from "@/test/helpers/app-process";
 import { until } from "@/test/helpers/faults-wait";

@@ -8,7 +8,7 @@ import { resolveConfig } from "@/lib/config";
 import { db, ensureMigrated } from "@/lib/db";
 import { runAnalysis } from "@/lib/analysis";
 import { createProvider, ProviderError, type VisionProvider } from "@/lib/llama";
-import { seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
+import { seedQueuedSet, storeAnalysisImages } from "@/test/fixtures/seed";
 
 const N = 30;
 const MAX_RETRIES = 2;

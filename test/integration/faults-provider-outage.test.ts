@@ -11,8 +11,8 @@ import { resolveConfig } from "@/lib/config";
 import { db, ensureMigrated } from "@/lib/db";
 import { getSetProgress, runAnalysis } from "@/lib/analysis";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
-import { contentHashFor, seedQueuedSet, smallJpeg, storeAnalysisImages } from "@/test/bench/seed";
-import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/bench/recording-proxy";
+import { contentHashFor, seedQueuedSet, smallJpeg, storeAnalysisImages } from "@/test/fixtures/seed";
+import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/helpers/recording-proxy";
 import { until } from "@/test/helpers/faults-wait";
 
 const N = 100;
