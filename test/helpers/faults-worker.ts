@@ -1,10 +1,63 @@
 // Starts worker processes for fault tests as ONE process each: `node --import
 // tsx`, not the tsx CLI, which runs the script in a second node process - a
-// SIGKILL to the tsx pid would leave the real worker running. Also the
-// settings and database checks those tests share.
+// SIGKILL to the tsx pid would leave the real worker running. Every worker a
+// test file starts here is tracked, so one afterAll(stopWorkers) ends what is
+// left. Also the settings and database checks those tests share.
 import { spawn, type ChildProcess } from "node:child_process";
 import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { until } from "./faults-wait";
+
+const running = new Set<ChildProcess>();
+
+function track(child: ChildProcess): ChildProcess {
+  running.add(child);
+  child.once("exit", () => running.delete(child));
+  return child;
+}
+
+/** The test database and storage, which a worker process uses unless `env` says otherwise. */
+function testEnv(): Record<string, string | undefined> {
+  const env = getEnv();
+  return { DATABASE_URL: env.DATABASE_URL, DATA_DIR: env.dataDir };
+}
+
+/** The analysis worker (`npm run worker --set-id`) on the test database; `env` adds settings or overrides. */
+export function startWorker(setId: string, env: Record<string, string | undefined> = {}): ChildProcess {
+  return track(spawnWorker(["--set-id", setId], { ...testEnv(), ...env }));
+}
+
+/** One pass of the image pipeline over the set's waiting photos, on the test database. */
+export function startImageWorker(setId: string, env: Record<string, string | undefined> = {}): ChildProcess {
+  return track(spawnImageWorker(setId, { ...testEnv(), ...env }));
+}
+
+/** Resolves once the process has exited (at once when it already has). */
+export function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/** Sends `signal` (SIGTERM: the worker hands its photos back first) and waits until the process has exited. */
+export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+  await exited(child);
+}
+
+/** SIGKILLs every worker this test file started that still runs, and waits for them: for afterAll. */
+export async function stopWorkers(): Promise<void> {
+  await Promise.all([...running].map((c) => stopProcess(c, "SIGKILL")));
+}
+
+/** Resolves when the analysis worker printed its start line (it is claiming from then on). */
+export function workerReady(child: ChildProcess): Promise<void> {
+  return new Promise((resolve, reject) => {
+    child.stdout?.on("data", (d: Buffer) => {
+      if (d.toString().includes("analysing with")) resolve();
+    });
+    child.once("exit", () => reject(new Error("worker exited before it started")));
+  });
+}
 
 function spawnScript(script: string, args: string[], env: Record<string, string | undefined>, label: string): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", script, ...args], {

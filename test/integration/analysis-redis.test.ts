@@ -2,16 +2,14 @@
 // limiter restart and expire when unused (and a limiter started after expiry
 // works), and two `npm run worker` processes together stay under the
 // provider's limit: no 429s, nothing over the limit by the server's own audit.
-import type { ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import Redis from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSharedBudget, sharedBucketParams } from "@/lib/analysis";
 import { db, ensureMigrated } from "@/lib/db";
-import { getEnv } from "@/lib/env";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
-import { seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
-import { oneByOneLlamaEnv, spawnWorker } from "@/test/helpers/faults-worker";
+import { seedQueuedSet, storeAnalysisImages } from "@/test/fixtures/seed";
+import { oneByOneLlamaEnv, startWorker, stopProcess, stopWorkers, workerReady } from "@/test/helpers/faults-worker";
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -51,19 +49,8 @@ describe("shared budget keys", () => {
   });
 });
 
-/** Resolves when the worker printed its start line (it is claiming from then on). */
-function ready(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    child.stdout?.on("data", (d: Buffer) => {
-      if (d.toString().includes("analysing with")) resolve();
-    });
-    child.once("exit", () => reject(new Error("worker exited before it started")));
-  });
-}
-
 describe("two worker processes", () => {
   let server: LlamaServer;
-  const children: ChildProcess[] = [];
   const RPM = 1200; // 20/s shared; each process alone would pace itself at 20/s
 
   beforeAll(async () => {
@@ -72,29 +59,18 @@ describe("two worker processes", () => {
     await storeAnalysisImages("redis", 200);
   });
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    await stopWorkers();
     await server?.close();
   });
 
-  function startWorker(setId: string): ChildProcess {
-    const env = getEnv();
-    const child = spawnWorker(["--set-id", setId], {
-      DATABASE_URL: env.DATABASE_URL,
-      DATA_DIR: env.dataDir,
-      REDIS_URL,
-      ...oneByOneLlamaEnv(server.url, 32),
-      LLAMA_MAX_RPM: String(RPM),
-    });
-    children.push(child);
-    return child;
-  }
+  const startSharedWorker = (setId: string) => startWorker(setId, { REDIS_URL, ...oneByOneLlamaEnv(server.url, 32), LLAMA_MAX_RPM: String(RPM) });
 
   it("stay under the shared limit together", async () => {
     const s = await seedQueuedSet("redis", 200);
     // Pause the set while both start, so they begin together.
     await db().photoSet.update({ where: { id: s.setId }, data: { status: "PAUSED" } });
-    const workers = [startWorker(s.setId), startWorker(s.setId)];
-    await Promise.all(workers.map(ready));
+    const workers = [startSharedWorker(s.setId), startSharedWorker(s.setId)];
+    await Promise.all(workers.map(workerReady));
     server.resetStats();
     const t0 = Date.now();
     await db().photoSet.update({ where: { id: s.setId }, data: { status: "IDLE" } });
@@ -104,8 +80,7 @@ describe("two worker processes", () => {
       await sleep(200);
     }
     const elapsedS = (Date.now() - t0) / 1000;
-    for (const w of workers) w.kill("SIGTERM");
-    await Promise.all(workers.map((w) => new Promise((r) => (w.exitCode !== null ? r(null) : w.once("exit", r)))));
+    await Promise.all(workers.map((w) => stopProcess(w)));
 
     const st = server.stats();
     expect(st.accepted).toBeGreaterThanOrEqual(200);

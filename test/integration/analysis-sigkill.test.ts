@@ -3,21 +3,19 @@
 // exactly once (one cache row each), no photo that was finished before the
 // kill is sent again, and only photos in flight at the kill may be sent twice.
 // What was sent is counted by a recording proxy outside the worker.
-import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db, ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
-import { contentHashFor, seedQueuedSet, smallJpeg, storeAnalysisImages } from "@/test/bench/seed";
-import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/bench/recording-proxy";
+import { contentHashFor, seedQueuedSet, smallJpeg, storeAnalysisImages } from "@/test/fixtures/seed";
+import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/helpers/recording-proxy";
 import { until } from "@/test/helpers/faults-wait";
-import { connectionsGone, oneByOneLlamaEnv, spawnWorker, taggedDatabaseUrl } from "@/test/helpers/faults-worker";
+import { connectionsGone, oneByOneLlamaEnv, startWorker, stopProcess, stopWorkers, taggedDatabaseUrl } from "@/test/helpers/faults-worker";
 
 const N = 200;
 const IN_FLIGHT = 8;
 let server: LlamaServer;
 let proxy: RecordingProxy;
-const children: ChildProcess[] = [];
 const WORKER_APP = `sigkill-worker-${process.pid}`;
 
 beforeAll(async () => {
@@ -27,31 +25,25 @@ beforeAll(async () => {
   await storeAnalysisImages("sigkill", N);
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  await stopWorkers();
   await proxy?.close();
   await server?.close();
 });
 
-function startWorker(setId: string): ChildProcess {
-  const env = getEnv();
-  const child = spawnWorker(["--set-id", setId], {
-    DATABASE_URL: taggedDatabaseUrl(env.DATABASE_URL!, WORKER_APP),
-    DATA_DIR: env.dataDir,
+const worker = (setId: string) =>
+  startWorker(setId, {
+    DATABASE_URL: taggedDatabaseUrl(getEnv().DATABASE_URL!, WORKER_APP),
     ...oneByOneLlamaEnv(proxy.url, IN_FLIGHT),
     ANALYSIS_LEASE_MS: "2000",
   });
-  children.push(child);
-  return child;
-}
 
 it("SIGKILL mid-run: after a restart every photo is analysed once and nothing finished is re-sent", async () => {
   const s = await seedQueuedSet("sigkill", N);
   const analyzed = () => db().photo.count({ where: { setId: s.setId, state: "ANALYZED" } });
 
-  const first = startWorker(s.setId);
+  const first = worker(s.setId);
   await until(async () => (await analyzed()) >= N / 3, 60_000, "a third of the photos analysed");
-  first.kill("SIGKILL");
-  await new Promise((r) => first.once("exit", r));
+  await stopProcess(first, "SIGKILL");
 
   // Read the state at the kill only once nothing of the dead worker can still land: a query
   // it sent just before dying still commits, and a request it wrote is counted by the proxy
@@ -66,10 +58,9 @@ it("SIGKILL mid-run: after a restart every photo is analysed once and nothing fi
   );
   const sentAtKill = new Map(proxy.sent);
 
-  const second = startWorker(s.setId);
+  const second = worker(s.setId);
   await until(async () => (await analyzed()) === N, 60_000, "every photo analysed");
-  second.kill("SIGTERM");
-  await new Promise((r) => second.once("exit", r));
+  await stopProcess(second);
 
   // Image hash -> photo index, from the same generated JPEGs.
   const imageOf = new Map<string, number>();

@@ -6,16 +6,15 @@
 // and only those in flight or answered while the database was away may be.
 // The database is a private throwaway cluster (the shared one is everyone's);
 // what was sent is counted by a recording proxy outside the worker.
-import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { closeDb, db, ensureMigrated } from "@/lib/db";
-import { getEnv, resetEnvCache } from "@/lib/env";
+import { resetEnvCache } from "@/lib/env";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
-import { contentHashFor, seedQueuedSet, smallJpeg, storeAnalysisImages } from "@/test/bench/seed";
-import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/bench/recording-proxy";
+import { contentHashFor, seedQueuedSet, smallJpeg, storeAnalysisImages } from "@/test/fixtures/seed";
+import { createRecordingProxy, dataUrlHash, type RecordingProxy } from "@/test/helpers/recording-proxy";
 import { havePgBinaries, startPgCluster, type PgCluster } from "@/test/helpers/faults-pg-cluster";
 import { until } from "@/test/helpers/faults-wait";
-import { oneByOneLlamaEnv, spawnWorker } from "@/test/helpers/faults-worker";
+import { oneByOneLlamaEnv, startWorker, stopProcess, stopWorkers } from "@/test/helpers/faults-worker";
 
 const N = 200;
 const IN_FLIGHT = 8;
@@ -25,7 +24,6 @@ describe.skipIf(!havePgBinaries)("PostgreSQL restart mid-run", () => {
   let server: LlamaServer;
   let proxy: RecordingProxy;
   let sharedUrl: string | undefined;
-  const children: ChildProcess[] = [];
 
   beforeAll(async () => {
     cluster = await startPgCluster();
@@ -40,7 +38,7 @@ describe.skipIf(!havePgBinaries)("PostgreSQL restart mid-run", () => {
     await storeAnalysisImages("dbrestart", N);
   });
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+    await stopWorkers();
     await closeDb();
     process.env.DATABASE_URL = sharedUrl;
     resetEnvCache();
@@ -49,17 +47,7 @@ describe.skipIf(!havePgBinaries)("PostgreSQL restart mid-run", () => {
     await cluster?.destroy();
   });
 
-  function startWorker(setId: string): ChildProcess {
-    const env = getEnv();
-    const child = spawnWorker(["--set-id", setId], {
-      DATABASE_URL: env.DATABASE_URL,
-      DATA_DIR: env.dataDir,
-      ...oneByOneLlamaEnv(proxy.url, IN_FLIGHT),
-      ANALYSIS_LEASE_MS: "2000",
-    });
-    children.push(child);
-    return child;
-  }
+  const startRestartWorker = (setId: string) => startWorker(setId, { ...oneByOneLlamaEnv(proxy.url, IN_FLIGHT), ANALYSIS_LEASE_MS: "2000" });
 
   it("the worker survives a database restart and finishes the set; nothing saved is re-sent, nothing is analysed twice", async () => {
     const s = await seedQueuedSet("dbrestart", N);
@@ -71,7 +59,7 @@ describe.skipIf(!havePgBinaries)("PostgreSQL restart mid-run", () => {
         return -1;
       }
     };
-    const worker = startWorker(s.setId);
+    const worker = startRestartWorker(s.setId);
     let exited: number | null = null;
     worker.once("exit", (code) => (exited = code ?? -1));
 
@@ -85,8 +73,7 @@ describe.skipIf(!havePgBinaries)("PostgreSQL restart mid-run", () => {
     await until(async () => (await analyzed()) === N || exited !== null, 50_000, "every photo analysed");
     expect(exited, "the worker exited").toBeNull();
     expect(await analyzed()).toBe(N);
-    worker.kill("SIGTERM");
-    await new Promise((r) => worker.once("exit", r));
+    await stopProcess(worker);
 
     const photos = await db().photo.findMany({ where: { setId: s.setId } });
     expect(photos.every((p) => p.state === "ANALYZED" && p.analysisId && p.leaseOwner === null)).toBe(true);

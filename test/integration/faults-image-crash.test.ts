@@ -6,7 +6,6 @@
 // The "decode" is made to never return by storing the photo's original as a
 // FIFO nobody writes to: the real worker process blocks reading it, and the
 // test SIGKILLs it there - each time in the middle of processing that photo.
-import type { ChildProcess } from "node:child_process";
 import { execFile } from "node:child_process";
 import { closeSync, constants, openSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
@@ -20,17 +19,16 @@ import { ingestFile, MAX_ATTEMPTS } from "@/lib/images/pipeline";
 import { sceneJpeg } from "@/test/helpers/images";
 import { teamWithSet } from "@/test/helpers/ingest-fixture";
 import { until } from "@/test/helpers/faults-wait";
-import { spawnImageWorker } from "@/test/helpers/faults-worker";
+import { exited, startImageWorker, stopProcess, stopWorkers } from "@/test/helpers/faults-worker";
 
 const LEASE_MS = 1500;
-const children: ChildProcess[] = [];
 let fifo = "";
 
 beforeAll(async () => {
   await ensureMigrated();
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  await stopWorkers();
   if (fifo) {
     // Opening the FIFO read-write never blocks and releases anyone still waiting on it.
     closeSync(openSync(fifo, constants.O_RDWR | constants.O_NONBLOCK));
@@ -38,13 +36,10 @@ afterAll(async () => {
   }
 });
 
-const exited = (c: ChildProcess) =>
-  c.exitCode !== null || c.signalCode !== null ? Promise.resolve() : new Promise<void>((r) => c.once("exit", () => r()));
-
 it("a photo whose worker dies on it every time is FAILED after MAX_ATTEMPTS claims, with the reason", async () => {
   const { team, set } = await teamWithSet();
   const env = getEnv();
-  const childEnv = { DATABASE_URL: env.DATABASE_URL, DATA_DIR: env.dataDir, IMAGE_LEASE_MS: String(LEASE_MS) };
+  const childEnv = { IMAGE_LEASE_MS: String(LEASE_MS) };
 
   // The poisoned photo: a row like any upload's, whose original is a FIFO.
   const hash = createHash("sha256").update(randomBytes(32)).digest("hex");
@@ -65,8 +60,7 @@ it("a photo whose worker dies on it every time is FAILED after MAX_ATTEMPTS clai
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     // The previous worker's lease must run out before anyone may take the photo again.
     await until(async () => (await leaseAheadMs()) < 0 || (await row()).state === "UPLOADED", 30_000, "the dead worker's lease to expire");
-    const worker = spawnImageWorker(set.id, childEnv);
-    children.push(worker);
+    const worker = startImageWorker(set.id, childEnv);
     await until(async () => {
       const p = await row();
       return p.state === "PROCESSING" && p.attempts === attempt;
@@ -77,8 +71,7 @@ it("a photo whose worker dies on it every time is FAILED after MAX_ATTEMPTS clai
     // The healthy photo is not in hand (a kill now would count against it too).
     await until(async () => (await db().photo.findUniqueOrThrow({ where: { id: good } })).state !== "PROCESSING", 30_000, "the healthy photo to be done");
     expect(worker.exitCode).toBeNull();
-    worker.kill("SIGKILL");
-    await exited(worker);
+    await stopProcess(worker, "SIGKILL");
     const p = await row();
     expect(p).toMatchObject({ state: "PROCESSING", attempts: attempt });
     // Dead, it holds the photo for at most one lease.
@@ -87,8 +80,7 @@ it("a photo whose worker dies on it every time is FAILED after MAX_ATTEMPTS clai
 
   // The next worker does not open the photo again: it gives up on it and exits normally.
   await until(async () => (await leaseAheadMs()) < 0, 30_000, "the last lease to expire");
-  const last = spawnImageWorker(set.id, childEnv);
-  children.push(last);
+  const last = startImageWorker(set.id, childEnv);
   // (If it claimed the photo once more instead, it would block on it: stop waiting then.)
   await until(async () => last.exitCode !== null || (await row()).attempts > MAX_ATTEMPTS, 60_000, "the last worker to finish");
   const p = await row();

@@ -4,23 +4,21 @@
 // them short), and a run started right after the kill waits for those leases,
 // reclaims the photos and finishes the set: nothing stays ANALYZING, nothing
 // is lost, and the new run analyses exactly the photos the dead one had not saved.
-import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { resolveConfig } from "@/lib/config";
 import { db, ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { runAnalysis } from "@/lib/analysis";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
-import { seedQueuedSet, storeAnalysisImages } from "@/test/bench/seed";
+import { seedQueuedSet, storeAnalysisImages } from "@/test/fixtures/seed";
 import { until } from "@/test/helpers/faults-wait";
-import { connectionsGone, oneByOneLlamaEnv, spawnWorker, taggedDatabaseUrl } from "@/test/helpers/faults-worker";
+import { connectionsGone, oneByOneLlamaEnv, startWorker, stopProcess, stopWorkers, taggedDatabaseUrl } from "@/test/helpers/faults-worker";
 
 const N = 80;
 const IN_FLIGHT = 8;
 const LEASE_MS = 2000;
 const WORKER_APP = `lease-worker-${process.pid}`;
 let server: LlamaServer;
-const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   await ensureMigrated();
@@ -29,31 +27,25 @@ beforeAll(async () => {
   await storeAnalysisImages("lease", N);
 });
 afterAll(async () => {
-  for (const c of children) if (c.exitCode === null) c.kill("SIGKILL");
+  await stopWorkers();
   await server?.close();
 });
 
-function startWorker(setId: string): ChildProcess {
-  const env = getEnv();
-  const child = spawnWorker(["--set-id", setId], {
-    DATABASE_URL: taggedDatabaseUrl(env.DATABASE_URL!, WORKER_APP),
-    DATA_DIR: env.dataDir,
+const startLeaseWorker = (setId: string) =>
+  startWorker(setId, {
+    DATABASE_URL: taggedDatabaseUrl(getEnv().DATABASE_URL!, WORKER_APP),
     ...oneByOneLlamaEnv(server.url, IN_FLIGHT),
     ANALYSIS_LEASE_MS: String(LEASE_MS),
   });
-  children.push(child);
-  return child;
-}
 
 it("SIGKILL while holding photos: leases last at most ANALYSIS_LEASE_MS, and a new run reclaims and finishes them", async () => {
   const s = await seedQueuedSet("lease", N);
   const inState = (state: "ANALYZED" | "ANALYZING") => db().photo.count({ where: { setId: s.setId, state } });
 
-  const worker = startWorker(s.setId);
+  const worker = startLeaseWorker(s.setId);
   // Past the first lease renewal (every LEASE_MS / 3), with photos in hand.
   await until(async () => (await inState("ANALYZED")) >= IN_FLIGHT * 2 && (await inState("ANALYZING")) >= IN_FLIGHT, 60_000, "a worker in mid-run");
-  worker.kill("SIGKILL");
-  await new Promise((r) => worker.once("exit", r));
+  await stopProcess(worker, "SIGKILL");
   // A statement the worker sent just before dying still commits; count what was saved only
   // once Postgres has ended every connection of the dead process.
   await connectionsGone(WORKER_APP);
