@@ -1,8 +1,7 @@
 export { authOptions } from "./options";
-export { currentSession, currentUser, requireUser, sessionFrom, type CookieSource, type SessionRef, type SessionUser } from "./session";
+export { currentSession, currentUser, requireUser, sessionFrom, type SessionRef, type SessionUser } from "./session";
 export { signUp, signUpRequest, signUpSchema, SIGN_UP_ANSWER } from "./signup";
-export { hashPassword, verifyPassword, passwordSchema } from "./password";
-export { HashingBusyError } from "./password";
+export { HashingBusyError, hashPassword, verifyPassword } from "./password";
 export { authSecret } from "./secret";
 export { issueKnownClient, knownClientCookieName, knownClientCookieOptions, knownClientNonce } from "./known-client";
 export { attemptLimits, clientAddress, forgiveFailures, pruneAttempts, releaseAttempt, reserveAttempt } from "./throttle";

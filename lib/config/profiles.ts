@@ -59,4 +59,3 @@ export const PRESETS = {
   /** Casual users (10-50 images). */
   casual: { parallelWorkers: 10, batchSize: "auto", rateLimitDelayS: 1.0, enableFastMode: false },
 } as const satisfies Record<string, Overrides>;
-export type PresetName = keyof typeof PRESETS;

@@ -1,7 +1,4 @@
-export { loadExportPlan, safeName, type ExportPlan, type ExportFolder, type ExportPhoto, type ExportTarget } from "./plan";
-export { exportEntries, captionsCsv, captionsJson, type ExportEntry, type LoadOriginal } from "./entries";
-export { zipStream } from "./zip";
+// Exports: a streamed ZIP answer (response.ts: plan -> entries -> zip) for the
+// web app, and an output folder on disk (directory.ts) for the command line.
 export { exportSetToDirectory, type DirectoryExport } from "./directory";
 export { zipResponse } from "./response";
-export { renderInstagramJpeg, MAX_UPLOAD_BYTES } from "./instagram-jpeg";
-export { xmpSidecar } from "./xmp";

@@ -4,12 +4,11 @@
 // lib/organize, which uses lib/analysis, which uses this index. A process that
 // must not load the database imports the byte functions' own modules. Both
 // exceptions are named in eslint.config.mjs.
-export { processImage, THUMB_SIDE, TRANSPARENT_BACKDROP, type ProcessedImage, type ProcessOptions } from "./process";
-export { renderPreview, previewFor, assertReadable, PREVIEW_SIDE } from "./preview";
+export { processImage, THUMB_SIDE, TRANSPARENT_BACKDROP } from "./process";
+export { renderPreview, previewFor, assertReadable } from "./preview";
 export { ImageError, tooManyPixels } from "./errors";
 export { decodeImage, readImageHeader } from "./sharp";
 export { hammingDistance } from "./hamming";
-export { sniffImageType, isAccepted, MIME, SNIFF_BYTES, ACCEPTED_TYPES, type SniffedType, type AcceptedType } from "./sniff";
-export type { ExifFacts } from "./exif";
+export { sniffImageType, isAccepted } from "./sniff";
 export { ingestFile } from "./ingest";
-export { receiveUpload, existingHashes, hashesBody, type UploadResult } from "./upload";
+export { receiveUpload, existingHashes, hashesBody } from "./upload";

@@ -20,8 +20,8 @@ import { processImage } from "./process";
 import { createSharpnessRemeasure } from "./remeasure";
 import { waitForUpload } from "./wake";
 
-export { ingestFile, recordOtherNames, type IngestInput, type IngestResult } from "./ingest";
-export { receiveUpload, type UploadResult } from "./upload";
+export { ingestFile } from "./ingest";
+export { receiveUpload } from "./upload";
 
 export const MAX_ATTEMPTS = 3;
 const POLL_MS = 2000;

@@ -4,7 +4,6 @@
 import { z } from "zod";
 import { db, Prisma, PhotoState } from "@/lib/db";
 import { notFound } from "@/lib/errors";
-import { isFailedInPipeline } from "@/lib/photos";
 import { GROUP_MIN_FACES } from "@/lib/llama";
 import { CATEGORIES, LIMITS, type StoredAnalysis } from "@/lib/llama/types";
 import { hasThumbnail } from "@/lib/sets";
@@ -144,7 +143,6 @@ const listSelect = {
   stateReason: true,
   width: true,
   height: true,
-  preparedAt: true,
   takenAt: true,
   category: true,
   userCategory: true,
@@ -329,8 +327,8 @@ export async function getPhotoDetail(teamId: string, photoId: string): Promise<P
       sizeBytes: p.sizeBytes,
       state: p.state,
       stateReason: p.stateReason,
-      // Failed in the pipeline: there is no image to show.
-      unreadable: isFailedInPipeline(p),
+      // The pipeline's mark of success is the width; without it there is no image to show.
+      unreadable: p.state === "FAILED" && p.width === null,
       skipReason: p.skipReason,
       width: p.width,
       height: p.height,

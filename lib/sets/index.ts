@@ -3,7 +3,6 @@
 import { z } from "zod";
 import { db, type PhotoState, type SetStatus } from "@/lib/db";
 import { conflict, notFound } from "@/lib/errors";
-import { isPrepared } from "@/lib/photos";
 import { reclaimContent } from "@/lib/storage";
 
 export const setNameSchema = z.object({ name: z.string().trim().min(1, "Give the set a name.").max(120) });
@@ -96,13 +95,12 @@ export interface PhotoListItem {
 }
 
 /**
- * Whether the photo's thumbnail exists: the pipeline stores it before the
- * prepared transition (lib/photos/lifecycle.ts), so a prepared photo has one -
- * also when its analysis failed later. A photo that failed in the pipeline (or
- * waits for it) has none.
+ * Whether the photo's thumbnail exists: the pipeline stores it before it fills
+ * the image columns, so a photo with a width has one - also when its analysis
+ * failed later. A photo that failed in the pipeline (or waits for it) has none.
  */
-export function hasThumbnail(p: { preparedAt: Date | null }): boolean {
-  return isPrepared(p);
+export function hasThumbnail(p: { width: number | null }): boolean {
+  return p.width !== null;
 }
 
 /** One page of the set's photos in upload order (keyset pagination on id). */
@@ -118,12 +116,12 @@ export async function listPhotos(
     take: q.limit + 1,
     select: {
       id: true, originalName: true, state: true, stateReason: true, width: true, height: true,
-      sizeBytes: true, duplicateGroupId: true, updatedAt: true, preparedAt: true,
+      sizeBytes: true, duplicateGroupId: true, updatedAt: true,
     },
   });
   const page = rows.slice(0, q.limit);
   return {
-    photos: page.map(({ preparedAt, ...p }) => ({ ...p, hasThumb: hasThumbnail({ preparedAt }) })),
+    photos: page.map((p) => ({ ...p, hasThumb: hasThumbnail(p) })),
     nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }

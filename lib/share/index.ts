@@ -1,5 +1,4 @@
-export { newShareToken, hashShareToken, looksLikeShareToken } from "./token";
-export { shareCookieName, signShareAccess, verifyShareAccess, SHARE_ACCESS_TTL_S } from "./cookie";
+export { shareCookieName, SHARE_ACCESS_TTL_S } from "./cookie";
 export {
   createShareSchema,
   createShareLink,
@@ -11,9 +10,7 @@ export {
   unlockShare,
   recordShareView,
   sharedPhotoHash,
-  type CreatedShare,
-  type ResolvedShare,
   type ShareLinkState,
 } from "./links";
-export { sharedImageResponse, type SharedImageKind } from "./image-response";
-export { sharedAlbumView, type SharedAlbum } from "./view";
+export { sharedImageResponse } from "./image-response";
+export { sharedAlbumView } from "./view";

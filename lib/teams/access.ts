@@ -11,14 +11,6 @@ export interface TeamAccess {
   role: Role;
 }
 
-export async function teamRoleFor(userId: string, teamId: string): Promise<Role | null> {
-  const m = await db().membership.findUnique({
-    where: { teamId_userId: { teamId, userId } },
-    select: { role: true },
-  });
-  return m?.role ?? null;
-}
-
 interface AccessRow {
   id: string;
   email: string;

@@ -1,6 +1,6 @@
-export { requireTeamRole, requireTeamRoleOf, checkTeamRole, teamRoleFor, type TeamAccess } from "./access";
-export { ROLES, atLeast, canAssign } from "./roles";
-export { listTeams, createTeam, switchTeam, landingTeamId, teamNameSchema, type TeamSummary } from "./teams";
+export { requireTeamRole, requireTeamRoleOf, checkTeamRole, type TeamAccess } from "./access";
+export { ROLES, atLeast } from "./roles";
+export { listTeams, createTeam, switchTeam, landingTeamId, teamNameSchema } from "./teams";
 export { listMembers, changeRole, removeMember } from "./members";
 export {
   createInvitation,
@@ -8,6 +8,5 @@ export {
   revokeInvitation,
   previewInvitation,
   acceptInvitation,
-  hashToken,
 } from "./invitations";
 export { pageTeamAccess } from "./page-access";
