@@ -30,8 +30,6 @@ export const TRANSITIONS = {
   requeued: { from: ["ANALYZED", "SKIPPED", "FAILED", "QUEUED"], to: "QUEUED" },
 } as const satisfies Record<string, { from: readonly PhotoState[]; to: PhotoState }>;
 
-export type Transition = keyof typeof TRANSITIONS;
-
 // ---- Reading the stages ------------------------------------------------------
 
 /** Photos the pipeline has prepared: they have an analysis image and a thumbnail. */
