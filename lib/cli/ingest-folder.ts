@@ -8,6 +8,7 @@ import { count } from "@/lib/count";
 import { db } from "@/lib/db";
 import { ingestFile } from "@/lib/images";
 import { processPendingPhotos } from "@/lib/images/pipeline";
+import { FAILED_IN_PIPELINE } from "@/lib/photos";
 
 const IMAGE_EXT = new Set([".jpg", ".jpeg", ".png", ".webp", ".avif", ".tif", ".tiff", ".gif", ".heic", ".heif"]);
 export const CLI_TEAM = "CLI";
@@ -78,7 +79,7 @@ export async function ingestFolder(
   // earlier one, are refused with the pipeline's reason: the model never sees them.
   // A file no longer in the folder is not reported: it is not the folder's problem any more.
   const unreadable = await db().photo.findMany({
-    where: { setId, state: "FAILED", width: null, id: { in: [...fileOf.keys()] } },
+    where: { setId, ...FAILED_IN_PIPELINE, id: { in: [...fileOf.keys()] } },
     select: { id: true, stateReason: true },
   });
   const refused = unreadable.map((p) => ({ file: fileOf.get(p.id)!, reason: p.stateReason ?? "The image could not be read." }));

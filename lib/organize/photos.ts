@@ -4,6 +4,7 @@
 import { z } from "zod";
 import { db, Prisma, PhotoState } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { isFailedInPipeline } from "@/lib/photos";
 import { GROUP_MIN_FACES } from "@/lib/llama";
 import { CATEGORIES, LIMITS, type StoredAnalysis } from "@/lib/llama/types";
 import { hasThumbnail } from "@/lib/sets";
@@ -143,6 +144,7 @@ const listSelect = {
   stateReason: true,
   width: true,
   height: true,
+  preparedAt: true,
   takenAt: true,
   category: true,
   userCategory: true,
@@ -327,8 +329,8 @@ export async function getPhotoDetail(teamId: string, photoId: string): Promise<P
       sizeBytes: p.sizeBytes,
       state: p.state,
       stateReason: p.stateReason,
-      // The pipeline's mark of success is the width; without it there is no image to show.
-      unreadable: p.state === "FAILED" && p.width === null,
+      // Failed in the pipeline: there is no image to show.
+      unreadable: isFailedInPipeline(p),
       skipReason: p.skipReason,
       width: p.width,
       height: p.height,

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { db, type PhotoState, type SetStatus } from "@/lib/db";
 import { conflict, notFound } from "@/lib/errors";
+import { isPrepared } from "@/lib/photos";
 import { reclaimContent } from "@/lib/storage";
 
 export const setNameSchema = z.object({ name: z.string().trim().min(1, "Give the set a name.").max(120) });
@@ -95,12 +96,13 @@ export interface PhotoListItem {
 }
 
 /**
- * Whether the photo's thumbnail exists: the pipeline stores it before it fills
- * the image columns, so a photo with a width has one - also when its analysis
- * failed later. A photo that failed in the pipeline (or waits for it) has none.
+ * Whether the photo's thumbnail exists: the pipeline stores it before the
+ * prepared transition (lib/photos/lifecycle.ts), so a prepared photo has one -
+ * also when its analysis failed later. A photo that failed in the pipeline (or
+ * waits for it) has none.
  */
-export function hasThumbnail(p: { width: number | null }): boolean {
-  return p.width !== null;
+export function hasThumbnail(p: { preparedAt: Date | null }): boolean {
+  return isPrepared(p);
 }
 
 /** One page of the set's photos in upload order (keyset pagination on id). */
@@ -116,12 +118,12 @@ export async function listPhotos(
     take: q.limit + 1,
     select: {
       id: true, originalName: true, state: true, stateReason: true, width: true, height: true,
-      sizeBytes: true, duplicateGroupId: true, updatedAt: true,
+      sizeBytes: true, duplicateGroupId: true, updatedAt: true, preparedAt: true,
     },
   });
   const page = rows.slice(0, q.limit);
   return {
-    photos: page.map((p) => ({ ...p, hasThumb: hasThumbnail(p) })),
+    photos: page.map(({ preparedAt, ...p }) => ({ ...p, hasThumb: hasThumbnail({ preparedAt }) })),
     nextCursor: rows.length > q.limit ? (page.at(-1)?.id ?? null) : null,
   };
 }
