@@ -1,4 +1,5 @@
 // npm run bench:upload [-- --mb 1024 --file-mb 5 --parallel 3] [--app]
+// npm run bench:upload -- --faces: thumbnails of 200 photos with the face stage on vs off (scripts/bench-upload-faces.ts).
 // Streams ~1 GB of photos through the upload path (busboy on a streamed
 // multipart body -> temp file + SHA-256 -> content-addressed storage -> Photo
 // rows in a fresh Postgres database) the way the browser sends them: one file
@@ -22,7 +23,10 @@ const { values } = parseArgs({
     "file-mb": { type: "string", default: "5" },
     parallel: { type: "string", default: "3" },
     app: { type: "boolean", default: false },
+    faces: { type: "boolean", default: false },
   },
+  // --faces takes its own options (scripts/bench-upload-faces.ts).
+  strict: !process.argv.includes("--faces"),
 });
 const totalBytes = Number(values.mb) * 1024 * 1024;
 const fileBytes = Number(values["file-mb"]) * 1024 * 1024;
@@ -174,6 +178,10 @@ async function againstApp(head: Buffer): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (values.faces) {
+    await import("./bench-upload-faces");
+    return;
+  }
   const head = await baseJpeg();
   if (values.app) return againstApp(head);
   const { name: dbName, url } = await createDatabase("benchup");
