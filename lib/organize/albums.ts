@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { db, type AlbumKind } from "@/lib/db";
 import { badRequest, conflict, notFound } from "@/lib/errors";
+import { isFailedInPipeline } from "@/lib/photos";
 import type { CropBox } from "@/lib/llama/types";
 import { parseStoredAnalysis } from "./analysis";
 import { CAROUSEL_MAX, suggestCarousel } from "./carousel";
@@ -169,13 +170,13 @@ async function assertTeamPhotos(teamId: string, photoIds: string[]) {
   const unique = [...new Set(photoIds)];
   const photos = await db().photo.findMany({
     where: { id: { in: unique }, teamId },
-    select: { id: true, instagramScore: true, qualityScore: true, takenAt: true, originalName: true, state: true, width: true, stateReason: true },
+    select: { id: true, instagramScore: true, qualityScore: true, takenAt: true, originalName: true, state: true, failedStage: true, stateReason: true },
   });
   if (photos.length !== unique.length) throw notFound("Photo not found");
   // A file the image pipeline refused (a decompression bomb, a truncated or
   // corrupt file) never enters an album: albums are shared and exported, and
   // an export would have to decode it (issue 13, finding 2).
-  const refused = photos.find(isRefused);
+  const refused = photos.find(isFailedInPipeline);
   if (refused) {
     throw conflict(
       `"${refused.originalName}" could not be read (${refused.stateReason ?? "the image pipeline refused it"}), so it cannot be put in an album.`,
@@ -184,10 +185,6 @@ async function assertTeamPhotos(teamId: string, photoIds: string[]) {
   return { unique, photos };
 }
 
-/** Refused by the image pipeline: it gave up on the photo before preparing it (no width). */
-function isRefused(p: { state: string; width: number | null }): boolean {
-  return p.state === "FAILED" && p.width === null;
-}
 
 /**
  * Takes photos out of every album they are in - the image pipeline refused
