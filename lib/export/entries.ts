@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import { stringify } from "csv-stringify/sync";
 import { renderInstagramJpeg } from "./instagram-jpeg";
+import type { ExportRatio } from "@/lib/organize/crops";
 import type { ExportFolder, ExportPhoto, ExportPlan } from "./plan";
 import { xmpSidecar } from "./xmp";
 
@@ -38,9 +39,9 @@ export interface ExportEntry {
 const RENDER_VERSION = 1;
 
 /** Everything a photo's exported JPEG depends on, hashed: the original, the crop, ratio, width and the embedded XMP. */
-export function jpegKey(plan: ExportPlan, p: ExportPhoto): string {
+export function jpegKey(plan: ExportPlan, p: ExportPhoto, ratio: ExportRatio = plan.ratio): string {
   return createHash("sha256")
-    .update(JSON.stringify([RENDER_VERSION, p.contentHash, p.crop, plan.ratio, plan.width ?? null, photoXmp(p)]))
+    .update(JSON.stringify([RENDER_VERSION, p.contentHash, p.crop, ratio, plan.width ?? null, photoXmp(p)]))
     .digest("hex");
 }
 
@@ -147,7 +148,7 @@ async function* renderedInOrder(
     if (p.notPrepared) return { error: new Error(p.notPrepared) };
     try {
       const original = await loadOriginal(p.contentHash);
-      return { jpeg: await renderInstagramJpeg(original, p.crop, plan.ratio, undefined, { width: plan.width, xmp: photoXmp(p) }) };
+      return { jpeg: await renderInstagramJpeg(original, p.crop, f.ratio ?? plan.ratio, undefined, { width: plan.width, xmp: photoXmp(p) }) };
     } catch (err) {
       return { error: err as Error };
     }
@@ -176,7 +177,8 @@ export async function* exportEntries(
   const problems: string[] = [];
   const jpegPath = (f: ExportFolder, p: ExportPhoto) => `${f.name}/${p.file}.jpg`;
   const reuse = opts.reuse;
-  const rendered = renderedInOrder(plan, loadOriginal, opts.renderAhead ?? 1, (f, p) => Boolean(reuse?.(jpegPath(f, p), jpegKey(plan, p))));
+  const key = (f: ExportFolder, p: ExportPhoto) => jpegKey(plan, p, f.ratio ?? plan.ratio);
+  const rendered = renderedInOrder(plan, loadOriginal, opts.renderAhead ?? 1, (f, p) => Boolean(reuse?.(jpegPath(f, p), key(f, p))));
   try {
     for (const folder of plan.folders) {
       for (const p of folder.photos) {
@@ -186,8 +188,8 @@ export async function* exportEntries(
           problems.push(`${folder.name}/${p.file}.jpg${p.originalName !== null ? ` (${p.originalName})` : ""}: ${r.error.message}`);
           continue;
         }
-        if ("reused" in r) yield { path: jpegPath(folder, p), data: Buffer.alloc(0), compressed: true, key: jpegKey(plan, p), reused: true };
-        else yield { path: jpegPath(folder, p), data: r.jpeg, compressed: true, key: reuse ? jpegKey(plan, p) : undefined };
+        if ("reused" in r) yield { path: jpegPath(folder, p), data: Buffer.alloc(0), compressed: true, key: key(folder, p), reused: true };
+        else yield { path: jpegPath(folder, p), data: r.jpeg, compressed: true, key: reuse ? key(folder, p) : undefined };
         yield { path: `${folder.name}/${p.file}.xmp`, data: photoXmp(p) };
       }
       yield { path: `${folder.name}/captions.csv`, data: captionsCsv(folder, plan.shared) };

@@ -5,7 +5,7 @@
 import { db, Prisma, type AlbumKind } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { CropBox } from "@/lib/llama/types";
-import { modelRatioFor, type ExportRatio, type ExportWidth } from "@/lib/organize/crops";
+import { carouselRatio, modelRatioFor, type ExportRatio, type ExportWidth } from "@/lib/organize/crops";
 import {
   effectiveText,
   FACE_SCAN_SELECT,
@@ -57,6 +57,8 @@ export interface ExportFolder {
   name: string;
   kind: AlbumKind;
   photos: ExportPhoto[];
+  /** A carousel's photos are cut to its cover's shape whatever the export's ratio (carouselRatio). */
+  ratio?: ExportRatio;
 }
 
 export interface ExportPlan {
@@ -64,6 +66,7 @@ export interface ExportPlan {
   title: string;
   /** A share link's export: only what the share page shows (see shareView). */
   shared?: boolean;
+  /** The ratio chosen; a carousel's folder has its own (ExportFolder.ratio), and a carousel's own export is in it. */
   ratio: ExportRatio;
   /** Width of the JPEGs: 1080 (default) or 1440. */
   width: ExportWidth;
@@ -247,12 +250,16 @@ export async function loadExportPlan(
       orderBy: { position: "asc" },
       select: { photo: { select: exportPhotoSelect } },
     });
+    // Instagram shows every slide of a carousel in the first slide's shape: cut them all to it.
+    const own = album.kind === "CAROUSEL" ? carouselRatio(rows[0]?.photo) : undefined;
     const photos = toExportPhotos(
       rows.map((r) => r.photo),
-      ratio,
+      own ?? ratio,
       opts.share,
     );
-    folders.push({ name: uniqueName(safeName(album.name, "album"), usedFolders), kind: album.kind, photos });
+    folders.push({ name: uniqueName(safeName(album.name, "album"), usedFolders), kind: album.kind, photos, ...(own ? { ratio: own } : {}) });
   }
-  return { title, shared: !!opts.share, ratio, width, folders };
+  // One carousel's export is in its own ratio (and its ZIP is named so).
+  const only = "albumId" in target ? folders[0]?.ratio : undefined;
+  return { title, shared: !!opts.share, ratio: only ?? ratio, width, folders };
 }

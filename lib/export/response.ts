@@ -17,7 +17,7 @@ export async function zipResponse(req: NextRequest, teamId: string, target: Expo
   const width = Number(widthSchema.parse(req.nextUrl.searchParams.get("width") ?? "1080")) as 1080 | 1440;
   const plan = await loadExportPlan(teamId, target, ratio, { width, ...opts });
   const stream = zipStream(exportEntries(plan, (hash) => storage().get(hash, "original")), req.signal);
-  const name = `${safeName(plan.title, "export")} (${ratio.replace(":", "x")}${width === 1080 ? "" : `, ${width}px`}).zip`;
+  const name = `${safeName(plan.title, "export")} (${plan.ratio.replace(":", "x")}${width === 1080 ? "" : `, ${width}px`}).zip`;
   return new Response(Readable.toWeb(stream) as ReadableStream<Uint8Array>, {
     headers: {
       "content-type": "application/zip",

@@ -9,6 +9,7 @@ import { isFailedInPipeline } from "@/lib/photos";
 import type { CropBox } from "@/lib/llama/types";
 import { parseStoredAnalysis } from "./analysis";
 import { CAROUSEL_MAX, suggestCarousel } from "./carousel";
+import { carouselRatio, modelRatioFor, relativeCrop, type ExportRatio } from "./crops";
 import { effectiveText } from "./effective";
 import { faceAwareCrop, toRelative } from "./face-crops";
 import { photoFaces } from "./faces";
@@ -84,10 +85,14 @@ export interface AlbumPhotoView {
   crop45: CropBox | null;
   /** The profile grid's 3:4 tile around it, also kept clear of faces. */
   grid34: CropBox | null;
+  /** A carousel's slide: exactly the carousel's ratio, what its export holds (null: no size yet, centred). */
+  slide: CropBox | null;
 }
 
 export interface AlbumView extends Omit<AlbumSummary, "photoCount" | "shareLinks"> {
   teamId: string;
+  /** A carousel's one shape for every slide: the cover's (carouselRatio). null for other albums. */
+  slideRatio: ExportRatio | null;
   photos: AlbumPhotoView[];
 }
 
@@ -119,6 +124,7 @@ export async function getAlbum(teamId: string, albumId: string): Promise<AlbumVi
     },
   });
   if (!a) throw notFound("Album not found");
+  const slideRatio = a.kind === "CAROUSEL" ? carouselRatio(a.photos[0]?.photo) : null;
   return {
     id: a.id,
     teamId: a.teamId,
@@ -128,15 +134,18 @@ export async function getAlbum(teamId: string, albumId: string): Promise<AlbumVi
     setId: a.setId,
     coverPhotoId: a.coverPhotoId,
     orderedByHand: a.orderedByHand,
+    slideRatio,
     photos: a.photos.map(({ photo: p, position }) => {
       const analysis = p.analysis ? parseStoredAnalysis(p.analysis.result) : null;
       const eff = effectiveText(p, analysis);
-      const crop = analysis?.crops["4:5"] ?? null;
       const faces = photoFaces(p.faceScan)?.faces.map((f) => f.box) ?? [];
-      const aware = (ratio: "4:5" | "3:4") =>
-        p.width && p.height && (faces.length > 0 || ratio === "3:4")
+      // The model's box for the ratio, moved to keep the faces in (as the export does, lib/export/plan.ts).
+      const aware = (ratio: ExportRatio) => {
+        const crop = analysis?.crops[modelRatioFor(ratio)] ?? null;
+        return p.width && p.height && (faces.length > 0 || ratio === "3:4")
           ? toRelative(faceAwareCrop(crop, ratio, p.width, p.height, faces).rect, p.width, p.height)
           : crop;
+      };
       return {
         id: p.id,
         position,
@@ -152,6 +161,7 @@ export async function getAlbum(teamId: string, albumId: string): Promise<AlbumVi
         category: eff.category,
         crop45: aware("4:5"),
         grid34: aware("3:4"),
+        slide: slideRatio && p.width && p.height ? relativeCrop(aware(slideRatio), slideRatio, p.width, p.height) : null,
       };
     }),
   };

@@ -1,6 +1,6 @@
 // The suggested order of an Instagram carousel (at most 20 slides since 2025;
-// Instagram shows every slide in the first slide's shape, and our exports cut
-// every slide to the one ratio chosen, so a carousel is always uniform): the cover
+// Instagram shows every slide in the first slide's shape, so the preview and
+// every export cut all slides to the cover's ratio - crops.ts, carouselRatio): the cover
 // is the photo with the best score (it is what the feed shows), the rest follow
 // in the order they were taken so the carousel tells the day as it happened;
 // photos without a date go last, best first.

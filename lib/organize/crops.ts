@@ -20,6 +20,19 @@ export function modelRatioFor(ratio: ExportRatio): InstagramRatio {
 /** width / height of each ratio. */
 export const RATIO_VALUE: Record<ExportRatio, number> = { "4:5": 4 / 5, "3:4": 3 / 4, "1:1": 1, "1.91:1": 1.91 };
 
+/**
+ * The one shape every slide of a carousel is cut to: the export ratio nearest
+ * the cover's own shape (a landscape cover makes a 1.91:1 carousel, a phone's
+ * 3:4 portrait a 3:4 one), as Instagram applies the first slide's shape to
+ * all. A cover whose size is not known yet: 4:5.
+ */
+export function carouselRatio(cover: { width: number | null; height: number | null } | undefined): ExportRatio {
+  if (!cover?.width || !cover.height) return "4:5";
+  const shape = Math.log(cover.width / cover.height);
+  const off = (r: ExportRatio) => Math.abs(Math.log(RATIO_VALUE[r]) - shape);
+  return EXPORT_RATIOS.reduce((best, r) => (off(r) < off(best) ? r : best));
+}
+
 /** Instagram's recommended upload sizes at the default 1080 px width. */
 export const OUTPUT_SIZE: Record<ExportRatio, { width: number; height: number }> = {
   "4:5": { width: 1080, height: 1350 },
@@ -104,6 +117,23 @@ export function gridObjectPosition(box: CropBox | null, imgW: number, imgH: numb
     py = clamp((cy - visible / 2) / (1 - visible), 0, 1);
   }
   return `${round1(px * 100)}% ${round1(py * 100)}%`;
+}
+
+/**
+ * Style of an <img> inside an overflow-hidden box of the crop's shape
+ * (position: relative) so the box shows exactly the crop: a carousel slide's
+ * preview is what its export holds.
+ */
+export function cropImageStyle(box: CropBox): { position: "absolute"; maxWidth: "none"; width: string; height: string; left: string; top: string } {
+  const pct = (v: number) => `${Math.round(v * 10000) / 100}%`;
+  return {
+    position: "absolute",
+    maxWidth: "none",
+    width: pct(1 / box.width),
+    height: pct(1 / box.height),
+    left: pct(-box.x / box.width),
+    top: pct(-box.y / box.height),
+  };
 }
 
 function clamp(v: number, lo: number, hi: number): number {

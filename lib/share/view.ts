@@ -2,12 +2,15 @@
 // with their captions, and nothing else of the team (no team name, no set, no
 // scores, no other albums).
 import { getAlbum } from "@/lib/organize";
+import type { ExportRatio } from "@/lib/organize/crops";
 import type { ResolvedShare } from "./links";
 
 export interface SharedAlbum {
   name: string;
   /** A carousel is shown as its slides in order; any other album as a profile grid. */
   carousel: boolean;
+  /** A carousel's one shape, its cover's: every slide is shown (and downloaded) cut to it. */
+  slideRatio: ExportRatio | null;
   allowDownload: boolean;
   photos: {
     id: string;
@@ -17,6 +20,8 @@ export interface SharedAlbum {
     hashtags: string[];
     altText: string | null;
     crop45: { x: number; y: number; width: number; height: number } | null;
+    /** A carousel slide's exact crop at slideRatio. */
+    slide: { x: number; y: number; width: number; height: number } | null;
   }[];
 }
 
@@ -28,6 +33,7 @@ export async function sharedAlbumView(share: ResolvedShare): Promise<SharedAlbum
   return {
     name: a.name,
     carousel: a.kind === "CAROUSEL",
+    slideRatio: a.slideRatio,
     allowDownload: share.allowDownload,
     photos: a.photos.map((p) => ({
       id: p.id,
@@ -37,6 +43,7 @@ export async function sharedAlbumView(share: ResolvedShare): Promise<SharedAlbum
       hashtags: p.hashtags,
       altText: p.altText,
       crop45: p.crop45,
+      slide: p.slide,
     })),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { exactCrop, gridObjectPosition, relativeCrop, RATIO_VALUE } from "@/lib/organize/crops";
+import { carouselRatio, cropImageStyle, exactCrop, gridObjectPosition, relativeCrop, RATIO_VALUE } from "@/lib/organize/crops";
 import { INSTAGRAM_RATIOS } from "@/lib/llama/types";
 
 describe("exactCrop", () => {
@@ -50,5 +50,28 @@ describe("gridObjectPosition", () => {
     expect(gridObjectPosition({ x: 0.7, y: 0, width: 0.3, height: 1 }, 4000, 3000)).toBe("100% 50%");
     // a tall image: only vertical movement
     expect(gridObjectPosition({ x: 0, y: 0, width: 1, height: 0.2 }, 1000, 3000)).toBe("50% 0%");
+  });
+});
+
+describe("carouselRatio", () => {
+  it("is the export ratio nearest the cover's shape", () => {
+    expect(carouselRatio({ width: 1600, height: 800 })).toBe("1.91:1"); // 2:1 landscape
+    expect(carouselRatio({ width: 1920, height: 1080 })).toBe("1.91:1"); // 16:9
+    expect(carouselRatio({ width: 1200, height: 1000 })).toBe("1:1");
+    expect(carouselRatio({ width: 3000, height: 4000 })).toBe("3:4"); // a phone's portrait
+    expect(carouselRatio({ width: 2000, height: 3000 })).toBe("3:4"); // 2:3 is nearer 3:4 than 4:5
+    expect(carouselRatio({ width: 1080, height: 1350 })).toBe("4:5");
+    expect(carouselRatio({ width: 1000, height: 1000 })).toBe("1:1");
+  });
+  it("is 4:5 while the cover's size is not known", () => {
+    expect(carouselRatio(undefined)).toBe("4:5");
+    expect(carouselRatio({ width: null, height: null })).toBe("4:5");
+  });
+});
+
+describe("cropImageStyle", () => {
+  it("places the image so its box shows exactly the crop", () => {
+    // the right half of the image, full height: the image is twice the box wide, shifted left by one box
+    expect(cropImageStyle({ x: 0.5, y: 0, width: 0.5, height: 1 })).toEqual({ position: "absolute", maxWidth: "none", width: "200%", height: "100%", left: "-100%", top: "0%" });
   });
 });

@@ -6,7 +6,7 @@ import type { Metadata } from "next";
 import { cookies } from "next/headers";
 import { notFound } from "next/navigation";
 import { pageReady } from "@/lib/pages";
-import { gridObjectPosition } from "@/lib/organize/crops";
+import { cropImageStyle, gridObjectPosition, RATIO_VALUE } from "@/lib/organize/crops";
 import { recordShareView, shareCookieName, sharedAlbumView, shareLinkState, shareUnlocked } from "@/lib/share";
 import { PasswordForm } from "./password-form";
 import { count } from "@/lib/count";
@@ -27,6 +27,9 @@ export default async function SharedAlbumPage({ params }: { params: Promise<{ to
   }
   const [album] = await Promise.all([sharedAlbumView(share), recordShareView(share.id)]);
   const img = (id: string, kind: "thumb" | "preview") => `/api/share/${token}/photos/${id}/${kind}`;
+  // A carousel's slides all in its cover's shape, as Instagram shows them; a grid's last row completed with empty cells.
+  const ratio = album.slideRatio ?? "4:5";
+  const emptyCells = album.carousel ? 0 : (3 - (album.photos.length % 3)) % 3;
   return (
     <div className="space-y-6" data-testid="shared-album">
       <div className="flex flex-wrap items-end justify-between gap-3">
@@ -36,8 +39,8 @@ export default async function SharedAlbumPage({ params }: { params: Promise<{ to
           <p className="text-sm text-neutral-500">{count(album.photos.length, "photo")}</p>
         </div>
         {album.allowDownload && (
-          <a className="btn" href={`/api/share/${token}/export?ratio=4:5`} download data-testid="shared-download">
-            Download (Instagram 4:5)
+          <a className="btn whitespace-nowrap" href={`/api/share/${token}/export?ratio=${encodeURIComponent(ratio)}`} download data-testid="shared-download">
+            Download (Instagram {ratio})
           </a>
         )}
       </div>
@@ -46,7 +49,11 @@ export default async function SharedAlbumPage({ params }: { params: Promise<{ to
         data-testid={album.carousel ? "shared-carousel" : "shared-grid"}
       >
         {album.photos.map((p, i) => (
-          <li key={p.id} className={album.carousel ? "relative aspect-[4/5] w-44 shrink-0 snap-start overflow-hidden rounded bg-neutral-100 sm:w-52" : "aspect-[3/4] overflow-hidden bg-neutral-100"}>
+          <li
+            key={p.id}
+            className={album.carousel ? `relative shrink-0 snap-start overflow-hidden rounded bg-neutral-100 ${RATIO_VALUE[ratio] > 1 ? "w-72 sm:w-80" : "w-44 sm:w-52"}` : "aspect-[3/4] overflow-hidden bg-neutral-100"}
+            style={album.carousel ? { aspectRatio: RATIO_VALUE[ratio] } : undefined}
+          >
             {album.carousel && (
               <span className="absolute left-1 top-1 rounded bg-black/70 px-1 text-xs text-white" data-testid="shared-slide-label">
                 {i + 1}/{album.photos.length}
@@ -58,10 +65,17 @@ export default async function SharedAlbumPage({ params }: { params: Promise<{ to
                 alt={p.altText ?? p.caption ?? ""}
                 loading="lazy"
                 className="h-full w-full object-cover"
-                style={{ objectPosition: p.width && p.height ? gridObjectPosition(p.crop45, p.width, p.height) : "50% 50%" }}
+                style={
+                  album.carousel && p.slide
+                    ? cropImageStyle(p.slide)
+                    : { objectPosition: p.width && p.height ? gridObjectPosition(p.crop45, p.width, p.height) : "50% 50%" }
+                }
               />
             </a>
           </li>
+        ))}
+        {Array.from({ length: emptyCells }, (_, i) => (
+          <li key={`empty-${i}`} className="aspect-[3/4] border border-dashed border-neutral-300 bg-neutral-50" aria-hidden="true" />
         ))}
       </ol>
       <ul className="mx-auto max-w-2xl space-y-8">

@@ -1,11 +1,16 @@
 "use client";
 // The profile-grid preview: 3 columns of 3:4 tiles, each centred where the
-// photo's 4:5 crop is. Reorder by dragging (HTML5 drag and drop) or with the
-// move buttons (keyboard and screen readers); every change is saved at once.
+// photo's 4:5 crop is, the last row's empty places drawn as cells; a
+// carousel's slides all cut to the cover's shape (what Instagram shows and the
+// export holds). Reorder by dragging (HTML5 drag and drop, mouse) or with the
+// move buttons (touch, keyboard, screen readers: always shown where there is
+// no hover); every change is saved at once.
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { api, ApiError } from "@/app/_components/api";
+import type { CropBox } from "@/lib/llama/types";
+import { cropImageStyle, RATIO_VALUE, type ExportRatio } from "@/lib/organize/crops";
 
 export interface Tile {
   id: string;
@@ -14,7 +19,17 @@ export interface Tile {
   aiAnalysed: boolean;
   /** CSS object-position that centres the 3:4 tile on the 4:5 crop. */
   position: string;
+  /** A carousel slide's exact crop at the carousel's ratio (null: centred). */
+  slide: CropBox | null;
 }
+
+/** What a person reads about a carousel's one shape. */
+export const RATIO_WORDS: Record<ExportRatio, string> = {
+  "4:5": "4:5 portrait",
+  "3:4": "3:4 portrait",
+  "1:1": "1:1 square",
+  "1.91:1": "1.91:1 landscape",
+};
 
 export function moveItem<T>(list: T[], from: number, to: number): T[] {
   const next = [...list];
@@ -31,12 +46,15 @@ export function GridEditor({
   tiles: initial,
   canEdit,
   empty,
+  slideRatio,
 }: {
   teamId: string;
   albumId: string;
   kind: string;
   tiles: Tile[];
   canEdit: boolean;
+  /** A carousel's one shape (its cover's, lib/organize/crops.ts carouselRatio); null for other albums. */
+  slideRatio: ExportRatio | null;
   /** What an album without photos says (how to fill it). */
   empty?: React.ReactNode;
 }) {
@@ -87,6 +105,11 @@ export function GridEditor({
       </div>
     );
   }
+  // A carousel's slides are cut to the cover's shape (the server decides from the first photo's size).
+  const ratio = slideRatio ?? "4:5";
+  const wide = RATIO_VALUE[ratio] > 1;
+  // The profile grid's last row, completed with empty cells as Instagram draws them.
+  const emptyCells = carousel ? 0 : (3 - (tiles.length % 3)) % 3;
   return (
     <section className="space-y-2">
       <div className="flex flex-wrap items-center justify-between gap-2">
@@ -95,6 +118,12 @@ export function GridEditor({
           <button className="btn-secondary" onClick={() => void suggest()}>Suggested order</button>
         )}
       </div>
+      {carousel && (
+        <p className="text-sm text-neutral-600" data-testid="carousel-ratio-note">
+          Instagram shows every slide in the first slide&apos;s shape, so all {tiles.length} slides are cut to <strong>{RATIO_WORDS[ratio]}</strong>, the
+          cover&apos;s shape, here and in the download. To use another shape, move a photo of that shape to the front.
+        </p>
+      )}
       {canEdit && (
         <p className="text-sm text-neutral-500">
           {carousel
@@ -126,7 +155,8 @@ export function GridEditor({
               setDragFrom(null);
             }}
             onDragEnd={() => setDragFrom(null)}
-            className={`group relative overflow-hidden bg-neutral-100 ${carousel ? "aspect-[4/5] w-44 shrink-0 snap-start rounded sm:w-52" : "aspect-[3/4]"} ${dragFrom === i ? "opacity-40" : ""}`}
+            className={`group relative overflow-hidden bg-neutral-100 ${carousel ? `shrink-0 snap-start rounded ${wide ? "w-72 sm:w-80" : "w-44 sm:w-52"}` : "aspect-[3/4]"} ${dragFrom === i ? "opacity-40" : ""}`}
+            style={carousel ? { aspectRatio: RATIO_VALUE[ratio] } : undefined}
           >
             <Link href={`/t/${teamId}/photos/${t.id}`} draggable={false}>
               <img
@@ -135,7 +165,7 @@ export function GridEditor({
                 draggable={false}
                 loading="lazy"
                 className="h-full w-full object-cover"
-                style={{ objectPosition: t.position }}
+                style={carousel && t.slide ? cropImageStyle(t.slide) : { objectPosition: t.position }}
               />
             </Link>
             {carousel && (
@@ -144,10 +174,14 @@ export function GridEditor({
               </span>
             )}
             {canEdit && (
-              <div className="absolute inset-x-0 bottom-0 flex justify-between bg-black/50 p-0.5 opacity-0 transition-opacity focus-within:opacity-100 group-hover:opacity-100">
+              // Hidden until hovered only where there is hover (a mouse): on touch the arrows are how to reorder.
+              <div
+                className="absolute inset-x-0 bottom-0 flex items-center justify-between bg-black/50 p-0.5 transition-opacity focus-within:opacity-100 group-hover:opacity-100 [@media(hover:hover)_and_(pointer:fine)]:opacity-0"
+                data-testid="tile-controls"
+              >
                 <button
                   type="button"
-                  className="rounded px-1.5 text-white hover:bg-white/20 disabled:opacity-30"
+                  className="min-h-8 min-w-8 rounded px-1.5 text-white hover:bg-white/20 disabled:opacity-30"
                   aria-label={`Move ${t.name} earlier`}
                   disabled={i === 0}
                   onClick={() => void save(moveItem(tiles, i, i - 1), `${t.name} is now at position ${i}.`)}
@@ -155,13 +189,13 @@ export function GridEditor({
                   ←
                 </button>
                 {handMade && (
-                  <button type="button" className="rounded px-1.5 text-xs text-white hover:bg-white/20" aria-label={`Remove ${t.name} from the album`} onClick={() => void remove(t.id)}>
+                  <button type="button" className="min-h-8 rounded px-1.5 text-xs text-white hover:bg-white/20" aria-label={`Remove ${t.name} from the album`} onClick={() => void remove(t.id)}>
                     remove
                   </button>
                 )}
                 <button
                   type="button"
-                  className="rounded px-1.5 text-white hover:bg-white/20 disabled:opacity-30"
+                  className="min-h-8 min-w-8 rounded px-1.5 text-white hover:bg-white/20 disabled:opacity-30"
                   aria-label={`Move ${t.name} later`}
                   disabled={i === tiles.length - 1}
                   onClick={() => void save(moveItem(tiles, i, i + 1), `${t.name} is now at position ${i + 2}.`)}
@@ -171,6 +205,9 @@ export function GridEditor({
               </div>
             )}
           </li>
+        ))}
+        {Array.from({ length: emptyCells }, (_, i) => (
+          <li key={`empty-${i}`} className="aspect-[3/4] border border-dashed border-neutral-300 bg-neutral-50" aria-hidden="true" data-testid="grid-empty-cell" />
         ))}
       </ol>
     </section>

@@ -28,6 +28,7 @@ export default async function AlbumPage({ params }: { params: Promise<{ teamId: 
     caption: p.caption,
     aiAnalysed: p.aiAnalysed,
     position: p.width && p.height ? gridObjectPosition(p.grid34, p.width, p.height) : "50% 50%",
+    slide: p.slide,
   }));
   const computed = album.kind === "CATEGORY" || album.kind === "BEST";
   return (
@@ -47,7 +48,7 @@ export default async function AlbumPage({ params }: { params: Promise<{ teamId: 
             {album.orderedByHand && " · your order"}
           </p>
         </div>
-        <ExportLinks href={`/api/teams/${teamId}/albums/${albumId}/export`} />
+        <ExportLinks href={`/api/teams/${teamId}/albums/${albumId}/export`} fixedRatio={album.slideRatio} />
       </div>
       <GridEditor
         teamId={teamId}
@@ -55,6 +56,7 @@ export default async function AlbumPage({ params }: { params: Promise<{ teamId: 
         kind={album.kind}
         tiles={tiles}
         canEdit={canEdit}
+        slideRatio={album.slideRatio}
         empty={
           canEdit && !computed && (
             <p className="text-sm">

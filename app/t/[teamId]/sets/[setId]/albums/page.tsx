@@ -22,7 +22,11 @@ export default async function SetAlbumsPage({ params }: { params: Promise<{ team
       <section className="space-y-3">
         <div className="flex flex-wrap items-center justify-between gap-3">
           <h2 className="text-lg font-semibold">Albums</h2>
-          <ExportLinks href={`/api/teams/${teamId}/sets/${setId}/export`} label="Download the set" />
+          <ExportLinks
+            href={`/api/teams/${teamId}/sets/${setId}/export`}
+            label="Download the set"
+            note={albums.some((a) => a.kind === "CAROUSEL") ? "Carousels are cut to their cover's shape, whatever the ratio chosen here." : undefined}
+          />
         </div>
         {albums.length === 0 ? (
           <p className="card text-neutral-600">Albums appear here as photos are analysed.</p>
