@@ -1,7 +1,7 @@
 // Headless Chromium from Debian (no browser download here), and fixtures that
 // create users through the real API so tests start signed in.
 import { randomBytes } from "node:crypto";
-import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
@@ -51,14 +51,18 @@ export async function personalTeamId(context: BrowserContext, baseUrl: string): 
   return team.id;
 }
 
-/** A new account, signed in, in a fresh browser context. Returns its personal team id. */
+/** A phone: what the touch and small-screen tests run as. */
+export const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true };
+
+/** A new account, signed in, in a fresh browser context (`options`: e.g. PHONE). Returns its personal team id. */
 export async function signedInUser(
   browser: Browser,
   baseUrl: string,
   label = "user",
+  options: BrowserContextOptions = {},
 ): Promise<{ context: BrowserContext; page: Page; user: TestUser; teamId: string }> {
   const user = newUser(label);
-  const context = await browser.newContext({ baseURL: baseUrl });
+  const context = await browser.newContext({ ...options, baseURL: baseUrl });
   const res = await context.request.post(`${baseUrl}/api/signup`, { data: user });
   if (res.status() !== 202) throw new Error(`sign-up failed: ${res.status()} ${await res.text()}`);
   await signInViaApi(context, baseUrl, user);
