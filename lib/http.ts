@@ -1,12 +1,17 @@
-// Route-handler plumbing: every API route is `export const POST = route(async (req, params) => ...)`.
-// It parses nothing itself; it guarantees the database is migrated, refuses
-// cross-site state changes, and maps every error in one place (lib/errors).
+// Route-handler plumbing: every API route is `export const POST = route(...)`.
+// It guarantees the database is migrated, refuses cross-site state changes, and
+// maps every error in one place (lib/errors). A team-scoped route names the
+// role it needs and its ids, and the wrapper runs the gate and validates them
+// before the handler runs, so no handler can forget either:
+//   export const DELETE = route({ role: "MEMBER", params: { albumId: id } }, async (req, { params, team, user }) => ...)
+// Public and account routes pass the handler alone: route(async (req, params) => ...).
 import { NextResponse, type NextRequest } from "next/server";
-import type { ZodType } from "zod";
-import { ensureMigrated } from "@/lib/db";
+import { z, type ZodType } from "zod";
+import { ensureMigrated, type Role } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { AppError, badRequest, toErrorBody } from "@/lib/errors";
 import { readBodyLimited } from "@/lib/request-body";
+import { requireTeamRole, type TeamAccess } from "@/lib/teams";
 
 const SAFE = new Set(["GET", "HEAD", "OPTIONS"]);
 const MAX_JSON_BYTES = 1024 * 1024;
@@ -37,20 +42,58 @@ export function errorResponse(err: unknown): NextResponse {
 }
 
 type Params = Record<string, string>;
+type Result = Promise<Response | object | null>;
+type Handler = (req: NextRequest, ctx: { params: Promise<Params> }) => Promise<Response>;
 
-export function route<P extends Params = Params>(
-  fn: (req: NextRequest, params: P) => Promise<Response | object | null>,
-) {
-  return async (req: NextRequest, ctx: { params: Promise<P> }): Promise<Response> => {
+/** A record id in a URL (cuid): anything else is a plain 404, as a missing record is. */
+export const id = z.string().min(1).max(40);
+
+type IdShape = Record<string, ZodType<string>>;
+
+export interface TeamRoute<S extends IdShape> {
+  /** The least role that may call the route (lib/teams/roles.ts). */
+  role: Role;
+  /** The route's ids besides teamId, e.g. { setId: id }. */
+  params?: S;
+}
+
+export type TeamRouteContext<S extends IdShape> = TeamAccess & {
+  params: { teamId: string } & { [K in keyof S]: z.infer<S[K]> };
+};
+
+/** A public or account route: the handler reads its own session. */
+export function route<P extends Params = Params>(fn: (req: NextRequest, params: P) => Result): Handler;
+/** A team-scoped route: the membership gate at `role`, then the ids validated. */
+export function route<S extends IdShape = Record<never, ZodType<string>>>(
+  opts: TeamRoute<S>,
+  fn: (req: NextRequest, ctx: TeamRouteContext<S>) => Result,
+): Handler;
+export function route(
+  optsOrFn: TeamRoute<IdShape> | ((req: NextRequest, params: Params) => Result),
+  teamFn?: (req: NextRequest, ctx: TeamRouteContext<IdShape>) => Result,
+): Handler {
+  const run: (req: NextRequest, params: Params) => Result =
+    typeof optsOrFn === "function" ? optsOrFn : teamHandler(optsOrFn, teamFn!);
+  return async (req, ctx) => {
     try {
       assertSameOrigin(req);
       await ensureMigrated();
-      const result = await fn(req, await ctx.params);
+      const result = await run(req, await ctx.params);
       if (result instanceof Response) return result;
       return NextResponse.json(result ?? { ok: true });
     } catch (err) {
       return errorResponse(err);
     }
+  };
+}
+
+function teamHandler(opts: TeamRoute<IdShape>, fn: (req: NextRequest, ctx: TeamRouteContext<IdShape>) => Result) {
+  const schema = z.object({ teamId: id, ...opts.params });
+  return async (req: NextRequest, raw: Params) => {
+    // The gate first: signed out is 401 and another team's data 404 whatever the ids say.
+    const access = await requireTeamRole(raw.teamId ?? "", opts.role);
+    const params = parseParams(schema, raw) as TeamRouteContext<IdShape>["params"];
+    return fn(req, { ...access, params: { ...params, teamId: access.team.id } });
   };
 }
 

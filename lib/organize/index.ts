@@ -3,7 +3,7 @@
 export { parseStoredAnalysis } from "./analysis";
 export { effectiveText } from "./effective";
 export { CAROUSEL_MAX } from "./carousel";
-export { exactCrop, relativeCrop, gridObjectPosition, RATIO_VALUE, OUTPUT_SIZE, outputSize, GRID_TILE_RATIO, type PixelRect } from "./crops";
+export { gridObjectPosition } from "./crops";
 export {
   refreshSetOrganization,
   requestRefresh,

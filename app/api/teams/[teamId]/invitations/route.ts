@@ -2,10 +2,9 @@
 // POST /api/teams/:teamId/invitations - create an invitation link (admin+)
 import { z } from "zod";
 import { publicOrigin, readJson, route } from "@/lib/http";
-import { ROLES, createInvitation, listPendingInvitations, requireTeamRole } from "@/lib/teams";
+import { ROLES, createInvitation, listPendingInvitations } from "@/lib/teams";
 
-export const GET = route<{ teamId: string }>(async (_req, { teamId }) => {
-  await requireTeamRole(teamId, "ADMIN");
+export const GET = route({ role: "ADMIN" }, async (_req, { params: { teamId } }) => {
   return { invitations: await listPendingInvitations(teamId) };
 });
 
@@ -14,8 +13,7 @@ const body = z.object({
   expiresInDays: z.number().int().min(1).max(30).default(7),
 });
 
-export const POST = route<{ teamId: string }>(async (req, { teamId }) => {
-  const { user, role: actorRole } = await requireTeamRole(teamId, "ADMIN");
+export const POST = route({ role: "ADMIN" }, async (req, { params: { teamId }, user, role: actorRole }) => {
   const { role, expiresInDays } = await readJson(req, body);
   const inv = await createInvitation({ teamId, actor: { id: user.id, role: actorRole }, role, expiresInDays });
   const url = new URL(`/invite/${inv.token}`, publicOrigin(req)).toString();

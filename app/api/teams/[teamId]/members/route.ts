@@ -1,8 +1,7 @@
 // GET /api/teams/:teamId/members - members and their roles (viewer+)
 import { route } from "@/lib/http";
-import { listMembers, requireTeamRole } from "@/lib/teams";
+import { listMembers } from "@/lib/teams";
 
-export const GET = route<{ teamId: string }>(async (_req, { teamId }) => {
-  await requireTeamRole(teamId, "VIEWER");
+export const GET = route({ role: "VIEWER" }, async (_req, { params: { teamId } }) => {
   return { members: await listMembers(teamId) };
 });

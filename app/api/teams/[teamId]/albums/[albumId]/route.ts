@@ -2,14 +2,10 @@
 // PATCH /api/teams/:teamId/albums/:albumId - { name? } | { order: photoIds } | { suggestOrder: true } (member+)
 // DELETE /api/teams/:teamId/albums/:albumId - a custom album or carousel (member+)
 import { z } from "zod";
-import { readJson, route } from "@/lib/http";
+import { id, readJson, route } from "@/lib/http";
 import { applySuggestedOrder, deleteAlbum, getAlbum, renameAlbum, reorderAlbum } from "@/lib/organize";
-import { requireTeamRole } from "@/lib/teams";
 
-type P = { teamId: string; albumId: string };
-
-export const GET = route<P>(async (_req, { teamId, albumId }) => {
-  await requireTeamRole(teamId, "VIEWER");
+export const GET = route({ role: "VIEWER", params: { albumId: id } }, async (_req, { params: { teamId, albumId } }) => {
   return getAlbum(teamId, albumId);
 });
 
@@ -19,8 +15,7 @@ const patch = z.object({
   suggestOrder: z.literal(true).optional(),
 });
 
-export const PATCH = route<P>(async (req, { teamId, albumId }) => {
-  await requireTeamRole(teamId, "MEMBER");
+export const PATCH = route({ role: "MEMBER", params: { albumId: id } }, async (req, { params: { teamId, albumId } }) => {
   const b = await readJson(req, patch);
   if (b.name) await renameAlbum(teamId, albumId, b.name);
   if (b.order) await reorderAlbum(teamId, albumId, b.order);
@@ -28,8 +23,7 @@ export const PATCH = route<P>(async (req, { teamId, albumId }) => {
   return getAlbum(teamId, albumId);
 });
 
-export const DELETE = route<P>(async (_req, { teamId, albumId }) => {
-  await requireTeamRole(teamId, "MEMBER");
+export const DELETE = route({ role: "MEMBER", params: { albumId: id } }, async (_req, { params: { teamId, albumId } }) => {
   await deleteAlbum(teamId, albumId);
   return { ok: true };
 });

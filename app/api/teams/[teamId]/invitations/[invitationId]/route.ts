@@ -1,9 +1,8 @@
 // DELETE /api/teams/:teamId/invitations/:invitationId - revoke a pending invitation (admin+)
-import { route } from "@/lib/http";
-import { requireTeamRole, revokeInvitation } from "@/lib/teams";
+import { id, route } from "@/lib/http";
+import { revokeInvitation } from "@/lib/teams";
 
-export const DELETE = route<{ teamId: string; invitationId: string }>(async (_req, { teamId, invitationId }) => {
-  await requireTeamRole(teamId, "ADMIN");
+export const DELETE = route({ role: "ADMIN", params: { invitationId: id } }, async (_req, { params: { teamId, invitationId } }) => {
   await revokeInvitation(teamId, invitationId);
   return { revoked: invitationId };
 });

@@ -2,19 +2,14 @@
 // PATCH /api/teams/:teamId/photos/:photoId - a person's caption/hashtags/category, rating (0-5) and pick/reject flag; null clears (member+)
 // POST /api/teams/:teamId/photos/:photoId - { action: "reanalyse" } (member+)
 import { z } from "zod";
-import { readJson, route } from "@/lib/http";
+import { id, readJson, route } from "@/lib/http";
 import { getPhotoDetail, photoEditSchema, reanalysePhoto, refreshSetOrganization, updatePhotoEdits } from "@/lib/organize";
-import { requireTeamRole } from "@/lib/teams";
 
-type P = { teamId: string; photoId: string };
-
-export const GET = route<P>(async (_req, { teamId, photoId }) => {
-  await requireTeamRole(teamId, "VIEWER");
+export const GET = route({ role: "VIEWER", params: { photoId: id } }, async (_req, { params: { teamId, photoId } }) => {
   return getPhotoDetail(teamId, photoId);
 });
 
-export const PATCH = route<P>(async (req, { teamId, photoId }) => {
-  await requireTeamRole(teamId, "MEMBER");
+export const PATCH = route({ role: "MEMBER", params: { photoId: id } }, async (req, { params: { teamId, photoId } }) => {
   const edit = await readJson(req, photoEditSchema);
   const { setId, categoryChanged } = await updatePhotoEdits(teamId, photoId, edit);
   if (categoryChanged) await refreshSetOrganization(setId);
@@ -23,8 +18,7 @@ export const PATCH = route<P>(async (req, { teamId, photoId }) => {
 
 const action = z.object({ action: z.literal("reanalyse") });
 
-export const POST = route<P>(async (req, { teamId, photoId }) => {
-  await requireTeamRole(teamId, "MEMBER");
+export const POST = route({ role: "MEMBER", params: { photoId: id } }, async (req, { params: { teamId, photoId } }) => {
   await readJson(req, action);
   await reanalysePhoto(teamId, photoId);
   return { ok: true };

@@ -5,9 +5,6 @@ import { zipResponse } from "@/lib/export";
 import { AppError, badRequest } from "@/lib/errors";
 import { readJson, route } from "@/lib/http";
 import { BULK_MAX } from "@/lib/organize";
-import { requireTeamRole } from "@/lib/teams";
-
-type P = { teamId: string };
 
 const selection = z.object({
   photoIds: z
@@ -33,8 +30,7 @@ async function readSelection(req: NextRequest) {
   return readJson(req, selection);
 }
 
-export const POST = route<P>(async (req, { teamId }) => {
-  await requireTeamRole(teamId, "VIEWER");
+export const POST = route({ role: "VIEWER" }, async (req, { params: { teamId } }) => {
   const { photoIds } = await readSelection(req);
   return zipResponse(req, teamId, { photoIds });
 });

@@ -1,16 +1,13 @@
 // GET /api/teams/:teamId/sets/:setId - the set with counts by photo state (viewer+)
 // DELETE /api/teams/:teamId/sets/:setId - the set, its photos, albums and share links; stored files no other photo needs (member+)
-import { route } from "@/lib/http";
+import { id, route } from "@/lib/http";
 import { deleteSet, getSetOr404, setProgress } from "@/lib/sets";
-import { requireTeamRole } from "@/lib/teams";
 
-export const GET = route<{ teamId: string; setId: string }>(async (_req, { teamId, setId }) => {
-  const { team } = await requireTeamRole(teamId, "VIEWER");
+export const GET = route({ role: "VIEWER", params: { setId: id } }, async (_req, { params: { setId }, team }) => {
   const set = await getSetOr404(team.id, setId);
   return { set, progress: await setProgress(team.id, set.id) };
 });
 
-export const DELETE = route<{ teamId: string; setId: string }>(async (_req, { teamId, setId }) => {
-  const { team } = await requireTeamRole(teamId, "MEMBER");
+export const DELETE = route({ role: "MEMBER", params: { setId: id } }, async (_req, { params: { setId }, team }) => {
   return deleteSet(team.id, setId);
 });

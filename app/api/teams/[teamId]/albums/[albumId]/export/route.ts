@@ -1,9 +1,7 @@
 // GET /api/teams/:teamId/albums/:albumId/export?ratio=4:5 - the album as a streamed ZIP (viewer+)
-import { route } from "@/lib/http";
+import { id, route } from "@/lib/http";
 import { zipResponse } from "@/lib/export";
-import { requireTeamRole } from "@/lib/teams";
 
-export const GET = route<{ teamId: string; albumId: string }>(async (req, { teamId, albumId }) => {
-  await requireTeamRole(teamId, "VIEWER");
+export const GET = route({ role: "VIEWER", params: { albumId: id } }, async (req, { params: { teamId, albumId } }) => {
   return zipResponse(req, teamId, { albumId });
 });

@@ -2,22 +2,17 @@
 // DELETE /api/teams/:teamId/albums/:albumId/photos?photoId=... - take one out (member+)
 import { z } from "zod";
 import { badRequest } from "@/lib/errors";
-import { readJson, route } from "@/lib/http";
+import { id, readJson, route } from "@/lib/http";
 import { addPhotosToAlbum, removePhotoFromAlbum } from "@/lib/organize";
-import { requireTeamRole } from "@/lib/teams";
-
-type P = { teamId: string; albumId: string };
 
 const body = z.object({ photoIds: z.array(z.string().min(1).max(40)).min(1).max(1000) });
 
-export const POST = route<P>(async (req, { teamId, albumId }) => {
-  await requireTeamRole(teamId, "MEMBER");
+export const POST = route({ role: "MEMBER", params: { albumId: id } }, async (req, { params: { teamId, albumId } }) => {
   const { photoIds } = await readJson(req, body);
   return { count: await addPhotosToAlbum(teamId, albumId, photoIds) };
 });
 
-export const DELETE = route<P>(async (req, { teamId, albumId }) => {
-  await requireTeamRole(teamId, "MEMBER");
+export const DELETE = route({ role: "MEMBER", params: { albumId: id } }, async (req, { params: { teamId, albumId } }) => {
   const photoId = req.nextUrl.searchParams.get("photoId");
   if (!photoId) throw badRequest("Say which photo: ?photoId=...");
   await removePhotoFromAlbum(teamId, albumId, photoId);

@@ -1,13 +1,9 @@
 // GET /api/teams/:teamId/photos/:photoId/preview - the ~1440 px WebP preview, rendered on first request (viewer+)
-import { z } from "zod";
-import { parseParams, route } from "@/lib/http";
+import { id, route } from "@/lib/http";
 import { assertReadable, previewFor } from "@/lib/images";
 import { fileResponse, getPhotoOr404 } from "@/lib/sets";
-import { requireTeamRole } from "@/lib/teams";
 
-export const GET = route<{ teamId: string; photoId: string }>(async (_req, params) => {
-  const { teamId, photoId } = parseParams(z.object({ teamId: z.string().max(40), photoId: z.string().max(40) }), params);
-  const { team } = await requireTeamRole(teamId, "VIEWER");
+export const GET = route({ role: "VIEWER", params: { photoId: id } }, async (_req, { params: { photoId }, team }) => {
   const photo = await getPhotoOr404(team.id, photoId);
   assertReadable(photo);
   await previewFor(photo.contentHash);

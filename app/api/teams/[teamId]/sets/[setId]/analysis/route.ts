@@ -5,16 +5,12 @@
 import { NextResponse } from "next/server";
 import { z } from "zod";
 import { requeueFailed, requeueSkipped } from "@/lib/analysis";
-import { readJson, route } from "@/lib/http";
+import { id, readJson, route } from "@/lib/http";
 import { dashboardProgress, forgetDashboardProgress, setRunStatus } from "@/lib/organize";
 import { POLL_HEADERS } from "@/lib/server/progress-poll";
 import { getSetOr404 } from "@/lib/sets";
-import { requireTeamRole } from "@/lib/teams";
 
-type P = { teamId: string; setId: string };
-
-export const GET = route<P>(async (_req, { teamId, setId }) => {
-  await requireTeamRole(teamId, "VIEWER");
+export const GET = route({ role: "VIEWER", params: { setId: id } }, async (_req, { params: { teamId, setId } }) => {
   return NextResponse.json(await dashboardProgress(teamId, setId), { headers: POLL_HEADERS });
 });
 
@@ -22,8 +18,7 @@ const body = z.object({
   action: z.enum(["start", "pause", "resume", "cancel", "retry-failed", "analyse-skipped"]),
 });
 
-export const POST = route<P>(async (req, { teamId, setId }) => {
-  await requireTeamRole(teamId, "MEMBER");
+export const POST = route({ role: "MEMBER", params: { setId: id } }, async (req, { params: { teamId, setId } }) => {
   const { action } = await readJson(req, body);
   forgetDashboardProgress(teamId, setId);
   switch (action) {

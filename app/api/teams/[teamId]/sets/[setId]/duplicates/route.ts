@@ -1,9 +1,7 @@
 // GET /api/teams/:teamId/sets/:setId/duplicates - near-duplicate groups with their suggested keeper (viewer+)
-import { route } from "@/lib/http";
+import { id, route } from "@/lib/http";
 import { listDuplicateGroupIds } from "@/lib/sets";
-import { requireTeamRole } from "@/lib/teams";
 
-export const GET = route<{ teamId: string; setId: string }>(async (_req, { teamId, setId }) => {
-  const { team } = await requireTeamRole(teamId, "VIEWER");
+export const GET = route({ role: "VIEWER", params: { setId: id } }, async (_req, { params: { setId }, team }) => {
   return { groups: await listDuplicateGroupIds(team.id, setId) };
 });

@@ -2,13 +2,11 @@
 // Answers one result per file; the status is 200 when every file was accepted,
 // else that of the first refusal (413 too large, 415 not an accepted image, ...).
 import { NextResponse } from "next/server";
-import { route } from "@/lib/http";
+import { id, route } from "@/lib/http";
 import { receiveUpload } from "@/lib/images";
 import { getSetOr404 } from "@/lib/sets";
-import { requireTeamRole } from "@/lib/teams";
 
-export const POST = route<{ teamId: string; setId: string }>(async (req, { teamId, setId }) => {
-  const { team } = await requireTeamRole(teamId, "MEMBER");
+export const POST = route({ role: "MEMBER", params: { setId: id } }, async (req, { params: { setId }, team }) => {
   const set = await getSetOr404(team.id, setId);
   const results = await receiveUpload(req, { teamId: team.id, setId: set.id });
   const refused = results.find((r) => !r.ok);

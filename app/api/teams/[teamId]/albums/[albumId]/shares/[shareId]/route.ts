@@ -1,10 +1,8 @@
 // DELETE /api/teams/:teamId/albums/:albumId/shares/:shareId - revoke a share link (member+)
-import { route } from "@/lib/http";
+import { id, route } from "@/lib/http";
 import { revokeShareLink } from "@/lib/share";
-import { requireTeamRole } from "@/lib/teams";
 
-export const DELETE = route<{ teamId: string; albumId: string; shareId: string }>(async (_req, { teamId, shareId }) => {
-  await requireTeamRole(teamId, "MEMBER");
+export const DELETE = route({ role: "MEMBER", params: { albumId: id, shareId: id } }, async (_req, { params: { teamId, shareId } }) => {
   await revokeShareLink(teamId, shareId);
   return { ok: true };
 });

@@ -1,11 +1,9 @@
 // GET /api/teams/:teamId/sets/:setId/analysis/results - one page of the results grid, filtered, searched (?q=) and sorted in SQL (viewer+); ?select=ids: every matching id (up to 5,000) for "select all"
-import { route } from "@/lib/http";
+import { id, route } from "@/lib/http";
 import { BULK_MAX, listSetPhotos, matchingPhotoIds, photoQuerySchema, setCategories } from "@/lib/organize";
 import { getSetOr404 } from "@/lib/sets";
-import { requireTeamRole } from "@/lib/teams";
 
-export const GET = route<{ teamId: string; setId: string }>(async (req, { teamId, setId }) => {
-  await requireTeamRole(teamId, "VIEWER");
+export const GET = route({ role: "VIEWER", params: { setId: id } }, async (req, { params: { teamId, setId } }) => {
   const params = req.nextUrl.searchParams;
   const q = photoQuerySchema.parse(Object.fromEntries(params));
   await getSetOr404(teamId, setId);
