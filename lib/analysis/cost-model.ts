@@ -116,6 +116,11 @@ export class CostModel {
   }
 
   /** Whether a latency was measured yet. */
+  /** Enough answers were seen for their length to replace the prior. */
+  get knowsAnswers(): boolean {
+    return this.answers.length >= MIN_SAMPLES;
+  }
+
   get knowsLatency(): boolean {
     return this.msPerToken !== undefined;
   }

@@ -100,6 +100,8 @@ export class AnalysisEngine {
   private readonly timers = new Set<NodeJS.Timeout>();
   private jobs = 0;
   private outstanding = 0;
+  /** The last claim got all it asked for: the queue may hold more (see dispatch). */
+  private moreQueued = false;
   private readonly outages = new OutageDetector();
   private fatal: string | undefined;
   private wake: (() => void) | undefined;
@@ -236,9 +238,12 @@ export class AnalysisEngine {
         const highWater = Math.max(64, this.scheduler.limit * this.batchSize() * 2);
         let claimed = 0;
         if (highWater - this.outstanding >= Math.min(32, highWater / 4)) {
-          const rows = await claimPhotos(this.opts.scope, this.owner, Math.min(500, highWater - this.outstanding), this.leaseMs);
+          const asked = Math.min(500, highWater - this.outstanding);
+          const rows = await claimPhotos(this.opts.scope, this.owner, asked, this.leaseMs);
           claimed = rows.length;
+          this.moreQueued = claimed === asked;
           if (claimed > 0) await this.intake(rows);
+          else this.dispatch(); // a short tail held back for more is sent now
         }
         if (claimed === 0 && this.outstanding === 0) {
           if (this.opts.mode === "drain") {
@@ -340,6 +345,9 @@ export class AnalysisEngine {
         batch = this.takeBatch(this.retryReady);
         priority = PRIORITY_RETRY;
       } else if (this.pending.length > 0) {
+        // A short batch costs a whole request of the per-minute budget: while the
+        // queue holds more, the tail waits for the next claim to fill it.
+        if (this.moreQueued && this.pending.length < this.batchSize()) break;
         batch = this.takeBatch(this.pending);
         priority = PRIORITY_NEW;
       } else break;

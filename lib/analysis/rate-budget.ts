@@ -230,8 +230,14 @@ export class RateBudget {
       const until = (this.times[i - 1] as number) + this.windowMs;
       return { ok: false, waitMs: Math.max(1, until - now), reason: "window" };
     }
+    // The spare allowance (booked beyond what it should cost) counts twice until the answer:
+    // held, as a refunding provider keeps it from other requests, and spent, as the provider
+    // may charge more than we expect. Counted once, a provider whose holds filled its bucket
+    // admits the next big request only once a whole charge refilled, and we sent it after
+    // just our expected charge: 429s whenever the answers ran longer than expected.
+    const hold = Math.max(0, tokens - expected);
     this.level -= 1;
-    this.tokenLevel -= tokens;
+    this.tokenLevel -= tokens + hold;
     this.lastStart = now;
     this.times.push(now);
     this.tokens.push(tokens);
@@ -239,7 +245,6 @@ export class RateBudget {
     this.windowCount += 1;
     this.windowTokens += tokens;
     const ticket = this.dropped + this.times.length - 1;
-    const hold = Math.max(0, tokens - expected);
     if (hold > 0) {
       this.holds.set(ticket, hold);
       this.held += hold;
@@ -254,8 +259,10 @@ export class RateBudget {
    * into the window's total. A request that cost more is booked up.
    */
   settle(ticket: number, actualTokens: number, now: number): void {
-    this.release(ticket);
+    const hold = this.release(ticket);
     this.headroom = Math.max(MIN_HEADROOM, this.headroom * HEADROOM_DECAY);
+    this.refill(now);
+    this.tokenLevel = Math.min(this.tokenCapacity() - this.held, this.tokenLevel + hold); // its second count
     if (!(actualTokens >= 0)) return;
     this.evict(now);
     const i = ticket - this.dropped;
@@ -267,12 +274,13 @@ export class RateBudget {
     this.tokenLevel = Math.min(this.tokenCapacity(), this.tokenLevel + booked - actualTokens);
   }
 
-  private release(ticket: number): void {
+  /** Ends a request's hold; returns it. */
+  private release(ticket: number): number {
     const hold = this.holds.get(ticket);
-    if (hold !== undefined) {
-      this.holds.delete(ticket);
-      this.held = Math.max(0, this.held - hold);
-    }
+    if (hold === undefined) return 0;
+    this.holds.delete(ticket);
+    this.held = Math.max(0, this.held - hold);
+    return hold;
   }
 
   /**
@@ -285,12 +293,12 @@ export class RateBudget {
    * Without one, everything waits `fallbackMs` and saved burst is dropped.
    */
   refuse(ticket: number, now: number, retryAfterMs: number | undefined, fallbackMs: number): void {
-    this.release(ticket);
+    const hold = this.release(ticket);
     this.evict(now);
     const i = ticket - this.dropped;
-    let booked = 0;
+    let booked = hold; // its spare allowance was counted twice
     if (i >= this.head && i < this.times.length && this.counts[i] === 1) {
-      booked = this.tokens[i] as number;
+      booked += this.tokens[i] as number;
       this.windowCount -= 1;
       this.windowTokens -= booked;
       this.counts[i] = 0;
@@ -307,7 +315,7 @@ export class RateBudget {
     }
     this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     this.level = Math.max(this.level, Math.min(this.level + 1, 1 - retryAfterMs * this.requestsPerMs));
-    const need = Math.min(booked, this.tokenCapacity() - this.held);
+    const need = Math.min(booked - hold, this.tokenCapacity() - this.held);
     this.tokenLevel = Math.max(this.tokenLevel, Math.min(this.tokenLevel + booked, need - retryAfterMs * this.tokensPerMs));
   }
 

@@ -180,9 +180,11 @@ export class RequestScheduler {
     const { ticket, tokens } = await this.gate.acquire(() => {
       // Corrected by what answers said the prompt cost, plus the answer allowance; what it should
       // really cost is the prompt and the usual answers: the rest of the allowance is held until it answers.
+      // Before any answer its length is unknown: the whole allowance may be held (see RateBudget.tryAcquire).
       const prompt = Math.ceil(promptEstimate * this.cost.promptFactor);
       maxCompletionTokens = this.cost.maxCompletionTokens(batch.length);
-      return { tokens: prompt + maxCompletionTokens, expected: prompt + Math.round(batch.length * this.cost.meanAnswerTokens()) };
+      const answers = this.cost.knowsAnswers ? Math.round(batch.length * this.cost.meanAnswerTokens()) : 0;
+      return { tokens: prompt + maxCompletionTokens, expected: prompt + answers };
     }, waiting);
     if (this.shared) await this.shared.acquire();
     waiting.throwIfAborted();

@@ -286,6 +286,20 @@ describe("CostModel", () => {
     expect(m.maxCompletionTokens(8)).toBeGreaterThan(eight);
   });
 
+  it("counts the spare allowance twice until the answer (held and possibly charged), and gives both back when it settles", () => {
+    const b = new RateBudget({ requestsPerMinute: 1e6, tokensPerMinute: 600_000, burst: true, burstSeconds: 1.8 }, 0);
+    const first = b.tryAcquire(12_000, 0, 8000); // 4,000 spare
+    expect(first.ok).toBe(true);
+    // 18,000 - 12,000 - 4,000 = 2,000 left: a 6,000 request waits for 4,000 more (10,000 tokens/s less the 1% headroom).
+    const next = b.tryAcquire(6000, 0, 6000);
+    expect(next).toMatchObject({ ok: false, reason: "tokens" });
+    if (!next.ok) expect(next.waitMs).toBeCloseTo(4000 / 9.9, 0);
+    // It answered for 8,000: the spare's second count and the 4,000 not charged come back.
+    if (first.ok) b.settle(first.ticket, 8000, 0);
+    expect(b.tryAcquire(6000, 0, 6000).ok).toBe(true);
+    expect(b.inWindow(0).tokens).toBe(14_000);
+  });
+
   it("with a held allowance the pacing bucket fills only to its capacity less what is held, until the answer settles it", () => {
     const b = new RateBudget({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, burst: true, burstSeconds: 10 }, 0); // 10,000 tokens of capacity
     const first = b.tryAcquire(6000, 0, 4000); // 2,000 of it held until the answer
