@@ -66,7 +66,8 @@ const schema = z.object({
   TRUST_PROXY: bool.default(false),
   // Sign-ups one client address may make per 15 minutes (only with TRUST_PROXY).
   SIGNUP_LIMIT_PER_ADDRESS: z.coerce.number().int().min(1).default(5),
-  SLOW_QUERY_MS: z.coerce.number().int().positive().default(500),
+  // Database queries that take at least this long are logged (lib/db); 0 logs every query.
+  SLOW_QUERY_MS: z.coerce.number().int().min(0).default(500),
   // The app server's limits on slow clients (lib/server/slow-clients.ts).
   // Uploads are large and links can be slow, so the body is judged by
   // progress (a minimum rate), not by a deadline.

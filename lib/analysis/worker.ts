@@ -1,6 +1,8 @@
-// The background loop: the app's server starts one (instrumentation calls
-// startAnalysisWorker), and `npm run worker` runs more as separate processes.
-// All of them claim from the same queue; with REDIS_URL they share one budget.
+// The background analysis loop. The app server (lib/server/background.ts)
+// runs one as a child process (lib/cli/worker.ts, the same entry as `npm run
+// worker`), or in its own process on the embedded PGlite database, which one
+// process owns; `npm run worker` runs more as separate processes. All of them
+// claim from the same queue; with REDIS_URL they share one budget.
 import { resolveConfig, type ResolvedConfig } from "@/lib/config";
 import { ensureMigrated } from "@/lib/db";
 import { getEnv } from "@/lib/env";

@@ -1,6 +1,7 @@
 // The one Prisma client. PostgreSQL through @prisma/adapter-pg when DATABASE_URL
 // is set, else embedded PGlite in DATA_DIR/pglite (one process only). Cached on
 // globalThis so hot reloads and Next's bundles share one client per process.
+// Queries taking SLOW_QUERY_MS or longer are logged with their SQL.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
@@ -25,11 +26,24 @@ interface DbState {
 
 const g = globalThis as unknown as { __instaDb?: DbState };
 
+/** Prisma's query events, which carry each query's duration. */
+const QUERY_EVENTS = [{ emit: "event", level: "query" }] as const;
+
+function logSlowQueries(prisma: PrismaClient<"query">): PrismaClient {
+  const slowMs = getEnv().SLOW_QUERY_MS;
+  prisma.$on("query", (e) => {
+    if (e.duration < slowMs) return;
+    const sql = e.query.length > 500 ? `${e.query.slice(0, 500)}...` : e.query;
+    console.warn(`[db] slow query: ${Math.round(e.duration)} ms (SLOW_QUERY_MS=${slowMs}): ${sql}`);
+  });
+  return prisma;
+}
+
 function createState(): DbState {
   const env = getEnv();
   if (env.DATABASE_URL) {
     const connectionString = env.DATABASE_URL;
-    const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }) });
+    const prisma = logSlowQueries(new PrismaClient({ adapter: new PrismaPg({ connectionString, max: 10 }), log: [...QUERY_EVENTS] }));
     return {
       prisma,
       runner: async () => {
@@ -53,7 +67,7 @@ function createState(): DbState {
   mkdirSync(dir, { recursive: true });
   const unlock = lockEmbeddedDb(dir);
   const lite = openPglite(dir);
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(lite) });
+  const prisma = logSlowQueries(new PrismaClient({ adapter: new PrismaPGlite(lite), log: [...QUERY_EVENTS] }));
   return {
     prisma,
     runner: async () => ({
