@@ -152,4 +152,29 @@ describe("on a phone", () => {
     expect((await misfits(page)).map((m) => m.what).sort()).toEqual(["button wraps", "page wider than the screen", "select cut off"]);
     await context.close();
   });
+
+  it("at tablet and narrow laptop widths, the results filters and export choices are not cut off", async () => {
+    const { context, page, teamId } = await signedInUser(browser, baseUrl, "tablet", { viewport: { width: 768, height: 1024 }, hasTouch: true });
+    const r = context.request;
+    const { set } = (await (await r.post(`/api/teams/${teamId}/sets`, { data: { name: "Lakes" } })).json()) as { set: { id: string } };
+    const res = await uploadJpeg(r, teamId, set.id, "lake.jpg", await sceneJpeg(1650, 480, 360));
+    const id = ((await res.json()) as { results: { photoId: string }[] }).results[0]!.photoId;
+    await waitProcessed(r, teamId, set.id);
+    const made = (await (await r.post(`/api/teams/${teamId}/albums`, { data: { name: "Lake", setId: set.id, photoIds: [id] } })).json()) as { id?: string; album?: { id: string } };
+    const albumId = made.album?.id ?? made.id!;
+    const found: Misfit[] = [];
+    for (const width of [768, 900, 1024, 1280]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const url of [`/t/${teamId}/sets/${set.id}/results`, `/t/${teamId}/search`, `/t/${teamId}/albums/${albumId}`, `/t/${teamId}/sets/${set.id}/albums`]) {
+        await page.goto(url);
+        let last: Misfit[] = [];
+        await expect
+          .poll(async () => (last = await misfits(page)).length, { timeout: 5_000, interval: 250 })
+          .toBe(0)
+          .catch(() => found.push(...last.map((m) => ({ ...m, text: `${width}px ${url}: ${m.text}` }))));
+      }
+    }
+    expect(found).toEqual([]);
+    await context.close();
+  });
 });

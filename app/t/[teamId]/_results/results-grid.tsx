@@ -207,7 +207,7 @@ export function ResultsGrid({
 
   return (
     <div className="space-y-4">
-      <form className="card grid grid-cols-1 gap-3 text-sm sm:grid-cols-2 md:grid-cols-4 xl:grid-cols-5" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
+      <form className="card grid grid-cols-[repeat(auto-fill,minmax(14rem,1fr))] gap-3 text-sm" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
         <label className="sm:col-span-2">
           <span className="label">{setId ? "Search this set" : "Search every set"}</span>
           <input className="input" type="search" value={f.q} onChange={(e) => set({ q: e.target.value })} placeholder="beach sunset, “golden hour”, -dog" data-testid="search-input" />
