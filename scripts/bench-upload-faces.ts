@@ -115,9 +115,13 @@ async function main(): Promise<void> {
   const { receiveUpload, startImageWorker } = await import("@/lib/images/pipeline");
   const { createChildScanner, startFaceStage } = await import("@/lib/faces");
   const elapsed = (from: number) => (performance.now() - from) / 1000;
-  /** A run's team goes, so no later run's face stage finds its unscanned photos; after the albums refresh it asked for (not timed). */
+  /**
+   * A run's team goes, so no later run's face stage finds its unscanned photos;
+   * after the albums refresh its photos asked for, which comes up to 5 s later
+   * (lib/organize/refresh.ts; not timed).
+   */
   const forget = async (teamId: string) => {
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, 6000));
     await db().team.delete({ where: { id: teamId } });
   };
 
