@@ -55,14 +55,18 @@ export function adviceFor(stats: RunStatsForAdvice, cfg?: ResolvedConfig): strin
     );
   }
   const healthy = limitedShare <= 0.02 && timeoutShare <= 0.02;
-  // Under a tokens/minute limit the request rate is far below its own limit by design: judge the budget that binds.
-  const byTokens = stats.binding === "tokens" && stats.limitUsed !== undefined && stats.limitUsed !== null;
-  const slow = byTokens ? (stats.limitUsed as number) < 0.8 : stats.ceilingRps > 0 && stats.rps < 0.8 * stats.ceilingRps;
+  // Judge the budget that binds by the share of it used (the engine measures it over the
+  // run's steady part): under a tokens/minute limit the request rate is far below its own
+  // limit by design, and under 6 requests/min a run's average rate read "0.0 requests/s".
+  const used = stats.limitUsed ?? undefined;
+  const byBudget = (stats.binding === "tokens" || stats.binding === "requests") && used !== undefined;
+  const slow = byBudget ? (used as number) < 0.8 : stats.ceilingRps > 0 && stats.rps < 0.8 * stats.ceilingRps;
+  const rate = (rps: number) => (rps < 1 ? `${(rps * 60).toFixed(1)} requests/min` : `${rps.toFixed(1)} requests/s`);
   if (healthy && slow && stats.binding !== "capacity") {
     out.push(
-      (byTokens
-        ? `Slow: ${pct(stats.limitUsed as number)} of the tokens/min budget used.`
-        : `Slow: ${stats.rps.toFixed(1)} requests/s of the ${stats.ceilingRps.toFixed(1)} the limit allows.`) +
+      (byBudget
+        ? `Slow: ${pct(used as number)} of the ${stats.binding}/min budget used.`
+        : `Slow: ${rate(stats.rps)} of the ${rate(stats.ceilingRps)} the limit allows.`) +
         ` Raise performance.ai_analysis.parallel_workers (--parallel-workers${now(cfg?.parallelWorkers)}) and` +
         ` llama.performance.max_concurrent_requests (--max-concurrent${now(cfg?.maxConcurrentRequests)}), and reduce` +
         ` performance.ai_analysis.batch_delay (--batch-delay${now(cfg?.batchDelayS)}).`,

@@ -10,7 +10,8 @@ const agent = new Agent({
   keepAliveTimeout: 30_000,
   keepAliveMaxTimeout: 120_000,
   connect: { timeout: 15_000 },
-  // The caller's AbortSignal (fast_timeout) is the only clock on a request.
+  // The caller's AbortSignal (the scheduler's watchdog: 3x the latency measured for the
+  // batch's size, within fast_timeout..timeout) is the only clock on a request.
   headersTimeout: 0,
   bodyTimeout: 0,
 });
@@ -25,7 +26,8 @@ export interface RawAnswer {
 function abortError(signal: AbortSignal, url: string, cause: unknown): unknown {
   const reason: unknown = signal.reason;
   if (reason instanceof Error && reason.name === "TimeoutError") {
-    return new ProviderError("timeout", `No answer from ${new URL(url).host} before the timeout (fast_timeout).`, { cause });
+    // The watchdog's reason says how long it waited ("no answer within 42 s").
+    return new ProviderError("timeout", `No answer from ${new URL(url).host}: ${reason.message} (3x the latency measured for this batch size, within fast_timeout..timeout).`, { cause });
   }
   // Cancelled by the caller (pause, shutdown): not a provider failure.
   return reason ?? cause;

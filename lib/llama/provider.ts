@@ -7,7 +7,7 @@ import { createLlamaProvider } from "./native";
 import { createOpenAiCompatibleProvider } from "./openai-compatible";
 import { createLocalProvider } from "./local";
 
-export type { RateLimitInfo, ProviderErrorKind } from "./errors";
+export type { RateLimitInfo } from "./errors";
 export { ProviderError } from "./errors";
 
 export interface PhotoInput {

@@ -35,6 +35,16 @@ describe("adviceFor (the guide's troubleshooting table)", () => {
     expect(limited.join("\n")).not.toContain("Slow");
   });
 
+  it("judges the binding budget by the share of it used: no 'Slow' at 97% of 6 requests/min, and a slow one is said in requests/min", () => {
+    // The run's average rate reads 0.02 requests/s against 0.1 allowed; the engine measured 97% of the budget used.
+    expect(adviceFor({ ...healthy, requests: 20, rps: 0.02, ceilingRps: 0.1, binding: "requests", limitUsed: 0.97 })).toEqual([]);
+    const slow = adviceFor({ ...healthy, requests: 20, rps: 0.02, ceilingRps: 0.1, binding: "requests", limitUsed: 0.4 });
+    expect(slow).toHaveLength(1);
+    expect(slow[0]).toContain("40% of the requests/min budget used");
+    // Without the engine's figure, a rate under one a second is given per minute, not as "0.0 requests/s".
+    expect(adviceFor({ ...healthy, requests: 20, rps: 0.02, ceilingRps: 0.1 })[0]).toContain("1.2 requests/min of the 6.0 requests/min");
+  });
+
   it("low success rate points at the conservative profile and max_retries", () => {
     const lines = adviceFor({ ...healthy, successRate: 0.8, failures: 12 });
     expect(lines.join("\n")).toContain("80%");
