@@ -16,6 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import { db } from "@/lib/db";
 import { notFound } from "@/lib/errors";
+import { isPrepared } from "@/lib/photos";
 import type { InstagramRatio } from "@/lib/llama/types";
 import { storage } from "@/lib/storage";
 import { exportEntries, type ExportEntry } from "./entries";
@@ -127,7 +128,7 @@ async function writeDuplicateGroups(setId: string, put: Put): Promise<number> {
     orderBy: { createdAt: "asc" },
     select: {
       keeperPhotoId: true,
-      photos: { select: { id: true, contentHash: true, originalName: true, width: true }, orderBy: { originalName: "asc" } },
+      photos: { select: { id: true, contentHash: true, originalName: true, preparedAt: true }, orderBy: { originalName: "asc" } },
     },
   });
   const real = groups.filter((g) => g.photos.length > 1);
@@ -138,8 +139,9 @@ async function writeDuplicateGroups(setId: string, put: Put): Promise<number> {
     const folder = `${DUPLICATES_FOLDER}/${String(i + 1).padStart(Math.max(2, pad), "0")} ${safeName(stem(ordered[0]!.originalName), "group")}`;
     const used = new Set<string>();
     for (const p of ordered) {
-      // A file the pipeline could not read is not copied out: nothing says it is safe to open.
-      if (p.width === null) continue;
+      // Only what the pipeline prepared is copied out: nothing says a file it
+      // refused (or has not read yet) is safe to open.
+      if (!isPrepared(p)) continue;
       const base = `${p === keeper ? "keeper - " : ""}${safeName(p.originalName, "photo")}`;
       let name = base;
       for (let n = 2; used.has(name.toLowerCase()); n++) name = `${stem(base)} (${n})${path.extname(base)}`;

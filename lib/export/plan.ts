@@ -2,7 +2,7 @@
 // its effective caption/hashtags (a person's edit wins) and the model's crop for
 // the chosen ratio. Loaded once from the database; the files are produced later,
 // one at a time (entries.ts).
-import { db, Prisma, type AlbumKind } from "@/lib/db";
+import { db, Prisma, type AlbumKind, type PhotoState } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import type { CropBox } from "@/lib/llama/types";
 import { carouselRatio, modelRatioFor, type ExportRatio, type ExportWidth } from "@/lib/organize/crops";
@@ -15,6 +15,7 @@ import {
   refreshSetOrganization,
   toRelative,
 } from "@/lib/organize";
+import { isFailedInPipeline, isPrepared } from "@/lib/photos";
 
 /** A whole set (a folder per album), one album, or a selection of photos (one folder, in the order given). */
 export type ExportTarget = { setId: string } | { albumId: string } | { photoIds: string[] };
@@ -112,6 +113,8 @@ export const exportPhotoSelect = {
   height: true,
   state: true,
   stateReason: true,
+  preparedAt: true,
+  failedStage: true,
   analysis: { select: { result: true } },
   faceScan: { select: FACE_SCAN_SELECT },
 } satisfies Prisma.PhotoSelect;
@@ -121,9 +124,10 @@ export interface ShareAudience {
   includeNames: boolean;
 }
 
-function notPrepared(p: { width: number | null; state: string; stateReason: string | null }): string | null {
-  if (p.width !== null) return null;
-  if (p.state === "FAILED") return `the image pipeline refused it (${p.stateReason ?? "unreadable"}); it is not exported`;
+/** Why a photo has no image to export (its recorded stage, lib/photos), or null when the pipeline prepared it. */
+function notPrepared(p: { state: PhotoState; failedStage: string | null; preparedAt: Date | null; stateReason: string | null }): string | null {
+  if (isPrepared(p)) return null;
+  if (isFailedInPipeline(p)) return `the image pipeline refused it (${p.stateReason ?? "unreadable"}); it is not exported`;
   return "the image pipeline has not prepared it yet; export again later";
 }
 

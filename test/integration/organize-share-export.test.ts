@@ -19,6 +19,7 @@ import {
   unlockShare,
 } from "@/lib/share";
 import { storage } from "@/lib/storage";
+import { stagesFor } from "@/test/fixtures/photo-stages";
 import { errorCode } from "@/test/helpers/error-code";
 
 const box = { x: 0, y: 0, width: 1, height: 1 };
@@ -48,7 +49,7 @@ async function fixture() {
     return db().photo.create({
       data: {
         setId: set.id, teamId: team.id, contentHash, originalName: `${name}.jpg`, mimeType: "image/jpeg", sizeBytes: original.length,
-        width: 640, height: 480, state: "ANALYZED", analysisId: analysis.id, category, qualityScore: score, instagramScore: score,
+        width: 640, height: 480, state: "ANALYZED", ...stagesFor("ANALYZED", 640), analysisId: analysis.id, category, qualityScore: score, instagramScore: score,
       },
     });
   }
@@ -132,5 +133,44 @@ describe("export to a directory", () => {
     expect(csv).toContain('001-pasta.jpg,Food,pasta.jpg,"Caption, ""pasta""",#one #two,Alt pasta,food,8,8,,,,,yes');
     const json = JSON.parse(await readFile(path.join(out, "Best picks", "captions.json"), "utf8")) as { photos: { file: string }[] };
     expect(json.photos.map((p) => p.file)).toEqual(["001-pasta.jpg", "002-road.jpg", "003-pizza.jpg"]);
+  });
+
+  it("opens only photos whose recorded stage is prepared, whatever their width says", async () => {
+    const f = await fixture();
+    const pasta = await f.photo("food", 8, "pasta");
+    const late = await f.photo("food", 7, "late");
+    const refused = await f.photo("food", 6, "refused");
+    const retry = await f.photo("food", 5, "retry");
+    // Each keeps its width (640) and its original in storage: only the stage columns say what it is.
+    await db().photo.update({
+      where: { id: late.id },
+      data: { state: "UPLOADED", ...stagesFor("UPLOADED", null) },
+    });
+    await db().photo.update({
+      where: { id: refused.id },
+      data: { state: "FAILED", ...stagesFor("FAILED", null), unreadable: true, stateReason: "The image is 400.0 megapixels; the limit is 100.0" },
+    });
+    // Failed in analysis: prepared, so its image is exported.
+    await db().photo.update({ where: { id: retry.id }, data: { state: "FAILED", ...stagesFor("FAILED", 640), stateReason: "unusable answer" } });
+    const ids = [pasta.id, late.id, refused.id, retry.id];
+    await db().album.create({
+      data: {
+        teamId: f.team.id, setId: f.set.id, name: "Mine", kind: "CUSTOM", coverPhotoId: pasta.id,
+        photos: { create: ids.map((photoId, position) => ({ photoId, position })) },
+      },
+    });
+    const group = await db().duplicateGroup.create({ data: { setId: f.set.id, keeperPhotoId: pasta.id, keeperChosen: true } });
+    await db().photo.updateMany({ where: { id: { in: ids } }, data: { duplicateGroupId: group.id } });
+
+    const out = await mkdtemp(path.join(tmpdir(), "organize-export-stage-"));
+    await exportSetToDirectory(f.set.id, out);
+    expect((await readdir(path.join(out, "Mine"))).filter((n) => n.endsWith(".jpg")).sort()).toEqual(["001-pasta.jpg", "004-retry.jpg"]);
+    const problems = await readFile(path.join(out, "export-problems.txt"), "utf8");
+    expect(problems).toContain("Mine/002-late.jpg (late.jpg): the image pipeline has not prepared it yet; export again later");
+    expect(problems).toContain("Mine/003-refused.jpg (refused.jpg): the image pipeline refused it (The image is 400.0 megapixels; the limit is 100.0); it is not exported");
+    expect(problems).not.toContain("retry");
+    // The duplicate group's folder copies out only the prepared originals.
+    expect(await readdir(path.join(out, "Duplicates"))).toEqual(["01 pasta"]);
+    expect((await readdir(path.join(out, "Duplicates", "01 pasta"))).sort()).toEqual(["keeper - pasta.jpg", "retry.jpg"]);
   });
 });

@@ -18,6 +18,7 @@ import { storage } from "@/lib/storage";
 import { GET as shareGet } from "@/app/api/share/[token]/route";
 import { GET as shareExportGet } from "@/app/api/share/[token]/export/route";
 import { POST as albumPhotosPost } from "@/app/api/teams/[teamId]/albums/[albumId]/photos/route";
+import { stagesFor } from "@/test/fixtures/photo-stages";
 import { unzip } from "@/test/helpers/zip";
 
 // The member routes read the session's user id; tests set it.
@@ -59,7 +60,7 @@ async function fixture() {
     return db().photo.create({
       data: {
         setId: set.id, teamId: team.id, contentHash, originalName: `${name}.jpg`, mimeType: "image/jpeg", sizeBytes: original.length,
-        width: 64, height: 80, phash: "0123456789abcdef", state: "ANALYZED", analysisId: analysis.id, category,
+        width: 64, height: 80, phash: "0123456789abcdef", state: "ANALYZED", ...stagesFor("ANALYZED", 64), analysisId: analysis.id, category,
         qualityScore: score, instagramScore: score,
       },
     });
