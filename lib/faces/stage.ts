@@ -2,7 +2,9 @@
 // of a team is scanned once for faces (per detector version, like the analysis
 // cache) and every photo of that content in the team is linked to the scan,
 // with its face count copied for the People filter. Pending work is database
-// state: a prepared photo (phash set) without a scan of the current version.
+// state: a prepared photo (preparedAt, recorded by lib/photos/lifecycle.ts)
+// without a scan of the current version. Not "has a phash": a low-detail image
+// (a logo on transparency, a flat colour) is prepared without one.
 import { db, type Prisma } from "@/lib/db";
 import { GROUP_MIN_FACES } from "@/lib/llama";
 import { waitForUpload } from "@/lib/images/wake";
@@ -22,7 +24,7 @@ async function nextPending(setId: string | undefined): Promise<Pending | null> {
   const rows = await db().$queryRaw<Pending[]>`
     SELECT p."teamId", p."contentHash" FROM "Photo" p
     LEFT JOIN "FaceScan" f ON f.id = p."faceScanId"
-    WHERE p.phash IS NOT NULL
+    WHERE p."preparedAt" IS NOT NULL
       AND (p."faceScanId" IS NULL OR f.version <> ${DETECTOR_VERSION})
       AND (${setId ?? null}::text IS NULL OR p."setId" = ${setId ?? null}::text)
     ORDER BY p."createdAt" LIMIT 1`;
@@ -127,7 +129,7 @@ export async function setFaceSummary(setId: string): Promise<SetFaceSummary> {
            count(f.id) FILTER (WHERE f."faceCount" IS NULL) AS failed
       FROM "Photo" p
       LEFT JOIN "FaceScan" f ON f.id = p."faceScanId" AND f.version = ${DETECTOR_VERSION}
-     WHERE p."setId" = ${setId} AND p.phash IS NOT NULL`;
+     WHERE p."setId" = ${setId} AND p."preparedAt" IS NOT NULL`;
   const n = (k: keyof SetFaceSummary) => Number(r?.[k] ?? 0);
   return {
     photos: n("photos"),

@@ -115,6 +115,8 @@ export async function getAlbum(teamId: string, albumId: string): Promise<AlbumVi
               userCaption: true,
               userHashtags: true,
               userCategory: true,
+              // The stored category: without a key, "people" when the face stage found faces (effectiveText).
+              category: true,
               analysis: { select: { result: true } },
               faceScan: { select: { faceCount: true, eyesClosed: true, mainFaceSharpness: true, faces: true, error: true } },
             },

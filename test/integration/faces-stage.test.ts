@@ -2,15 +2,17 @@
 // scans are stored once per (team, content), every photo of that content in the
 // team is linked with its face count, another team gets its own scan, a photo
 // that cannot be scanned is recorded with the reason (and not tried forever),
+// a prepared low-detail image (no phash) is scanned and counted like any other,
 // and a new detector version scans again.
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import sharp from "sharp";
 import { afterAll, describe, expect, it } from "vitest";
 import { runAnalysis } from "@/lib/analysis";
 import { resolveConfig } from "@/lib/config";
 import { db } from "@/lib/db";
 import { exportPhotoSelect, toExportPhotos } from "@/lib/export/plan";
-import { createChildScanner, DETECTOR_VERSION, scanPendingFaces, type FaceScanner } from "@/lib/faces";
+import { createChildScanner, DETECTOR_VERSION, scanPendingFaces, setFaceSummary, type FaceScanner } from "@/lib/faces";
 import { ingestFile, processPendingPhotos } from "@/lib/images/pipeline";
 import { createAlbum, createAlbumSchema, getAlbum, getPhotoDetail, listPhotos, photoQuerySchema, refreshSetOrganization } from "@/lib/organize";
 import { storage } from "@/lib/storage";
@@ -89,6 +91,36 @@ describe("the face stage", () => {
     expect(await scanPendingFaces(scanner, { setId: set.id })).toBe(0);
   });
 
+  it("scans prepared low-detail images, which have no phash, and counts them in the set's summary", async () => {
+    const { team, set } = await teamWithSet();
+    // A white logo's empty canvas (all transparent) and a flat colour: prepared, but too plain for a phash.
+    const logo = await sharp({ create: { width: 300, height: 200, channels: 4, background: { r: 255, g: 255, b: 255, alpha: 0 } } }).png().toBuffer();
+    const flat = await sharp({ create: { width: 320, height: 240, channels: 3, background: "#4477aa" } }).png().toBuffer();
+    const ids = [
+      (await ingestFile({ teamId: team.id, setId: set.id, originalName: "logo.png", buffer: logo })).photoId,
+      (await ingestFile({ teamId: team.id, setId: set.id, originalName: "flat.png", buffer: flat })).photoId,
+      await add(team.id, set.id, "astronaut.jpg"),
+    ];
+    await processPendingPhotos({ setId: set.id });
+    const before = await db().photo.findMany({ where: { id: { in: ids } }, orderBy: { originalName: "asc" } });
+    expect(before.map((p) => [p.originalName, p.preparedAt !== null, p.phash !== null])).toEqual([
+      ["astronaut.jpg", true, true],
+      ["flat.png", true, false],
+      ["logo.png", true, false],
+    ]);
+
+    expect(await scanPendingFaces(scanner, { setId: set.id })).toBe(3);
+    const after = await db().photo.findMany({ where: { id: { in: ids } }, include: { faceScan: true }, orderBy: { originalName: "asc" } });
+    expect(after.map((p) => [p.originalName, p.faceCount, p.faceScan?.error ?? null])).toEqual([
+      ["astronaut.jpg", 1, null],
+      ["flat.png", 0, null],
+      ["logo.png", 0, null],
+    ]);
+    // "Faces done" counts them: all three are the stage's photos, all three scanned, none left.
+    expect(await setFaceSummary(set.id)).toMatchObject({ photos: 3, scanned: 3, withPeople: 1, failed: 0 });
+    expect(await scanPendingFaces(scanner, { setId: set.id })).toBe(0);
+  });
+
   it("scans again when the detector version changes", async () => {
     const { team, set } = await teamWithSet();
     const id = await add(team.id, set.id, "edge-left-wide.jpg");
@@ -122,6 +154,11 @@ describe("the face stage", () => {
     const ids = async (q: Record<string, string>) => (await listPhotos(a.team.id, a.set.id, photoQuerySchema.parse(q))).items.map((i) => i.id);
     expect(await ids({ tag: "group" })).toEqual([trio]);
     expect(await ids({ q: "group" })).toEqual([trio]);
+    // An album shows the same category as the results and the photo page.
+    expect((await getPhotoDetail(a.team.id, person)).effective.category).toBe("people");
+    const album = await createAlbum(a.team.id, createAlbumSchema.parse({ name: "mixed", setId: a.set.id, photoIds: [person, cup, trio] }));
+    const inAlbum = new Map((await getAlbum(a.team.id, album.id)).photos.map((p) => [p.id, p.category]));
+    expect([inAlbum.get(person), inAlbum.get(cup), inAlbum.get(trio)]).toEqual(["people", null, "people"]);
     // Faces first, then the local analysis.
     const b = await teamWithSet();
     const group = await add(b.team.id, b.set.id, "five-gravel.jpg");
