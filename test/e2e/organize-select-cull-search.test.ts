@@ -2,8 +2,10 @@
 // (click, shift-click, keyboard, select all in the filter) and add them to a
 // new album, download the selection; the filters are written to the URL; a
 // culling pass by keyboard in the full-screen viewer and the pick / star
-// filters. (Back restoring the filters, removal, the empty-album hint and the
-// search page are not yet covered here: see the closing note.)
+// filters. Covered elsewhere: Back and Forward through the filters and the
+// empty custom album's hint in results-history.test.ts, the search page in
+// journey-organize.test.ts. The bulk bar's Remove is covered only below the
+// browser (test/integration/organize-search-bulk.test.ts).
 import { readFile } from "node:fs/promises";
 import type { APIRequestContext, Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
