@@ -176,7 +176,20 @@ export class RateBudget {
     const dt = Math.max(0, now - this.last);
     this.last = Math.max(this.last, now);
     this.level = Math.min(this.capacity(), this.level + dt * this.requestsPerMs);
-    this.tokenLevel = Math.min(this.tokenCapacity() - this.held, this.tokenLevel + dt * this.tokensPerMs);
+    this.tokenLevel = Math.min(this.tokenRoom(), this.tokenLevel + dt * this.tokensPerMs);
+  }
+
+  /**
+   * How far the tokens level may fill: the provider's bucket (PROVIDER_BURST_SECONDS, or
+   * ours if larger) less what is held, plus ARRIVAL_JITTER_MS of refill. Only an admission
+   * bigger than our own room uses the part above our capacity (see tryAcquire): the provider
+   * admits such a request when ITS bucket is full, which happens later than ours is, and
+   * one admitted at the instant it is full is refused if it arrives a millisecond early
+   * (these admissions are paced by the charge alone, as under 10 requests/min).
+   */
+  private tokenRoom(): number {
+    const provider = Math.max(this.tokenCapacity(), (this.tpm / this.windowMs) * 1000 * PROVIDER_BURST_SECONDS);
+    return provider - this.held + ARRIVAL_JITTER_MS * this.tokensPerMs;
   }
 
   private evict(now: number): void {
@@ -213,8 +226,12 @@ export class RateBudget {
     // A request bigger than the token bucket's capacity waits for a full bucket
     // and leaves it in debt (as providers do), so the long-run rate is the limit.
     // Others' held allowances keep the bucket from filling above capacity less them: a request
-    // bigger than that waits for the bucket to be that full (as providers let a big request in).
-    const needTokens = Math.min(tokens, this.tokenCapacity() - this.held);
+    // bigger than that waits for the bucket to be that full (as providers let a big request in) -
+    // the PROVIDER's bucket: were we to send it when our smaller one is full, it would arrive
+    // while the provider's is still filling its last 0.2 s, and be refused.
+    const ours = this.tokenCapacity() - this.held;
+    const full = tokens > ours;
+    const needTokens = full ? Math.min(tokens, this.tokenRoom()) : tokens;
     if (this.tokenLevel < needTokens) {
       return { ok: false, waitMs: Math.max(1, (needTokens - this.tokenLevel) / this.tokensPerMs), reason: "tokens" };
     }
@@ -237,6 +254,8 @@ export class RateBudget {
     // just our expected charge: 429s whenever the answers ran longer than expected.
     const hold = Math.max(0, tokens - expected);
     this.level -= 1;
+    // An ordinary admission spends from our own (smaller) bucket: the room above it is not burst.
+    if (!full) this.tokenLevel = Math.min(this.tokenLevel, ours);
     this.tokenLevel -= tokens + hold;
     this.lastStart = now;
     this.times.push(now);
@@ -262,7 +281,7 @@ export class RateBudget {
     const hold = this.release(ticket);
     this.headroom = Math.max(MIN_HEADROOM, this.headroom * HEADROOM_DECAY);
     this.refill(now);
-    this.tokenLevel = Math.min(this.tokenCapacity() - this.held, this.tokenLevel + hold); // its second count
+    this.tokenLevel = Math.min(this.tokenRoom(), this.tokenLevel + hold); // its second count
     if (!(actualTokens >= 0)) return;
     this.evict(now);
     const i = ticket - this.dropped;
@@ -271,7 +290,7 @@ export class RateBudget {
     this.tokens[i] = actualTokens;
     this.windowTokens += actualTokens - booked;
     this.refill(now);
-    this.tokenLevel = Math.min(this.tokenCapacity(), this.tokenLevel + booked - actualTokens);
+    this.tokenLevel = Math.min(this.tokenRoom(), this.tokenLevel + booked - actualTokens);
   }
 
   /** Ends a request's hold; returns it. */
@@ -315,7 +334,8 @@ export class RateBudget {
     }
     this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     this.level = Math.max(this.level, Math.min(this.level + 1, 1 - retryAfterMs * this.requestsPerMs));
-    const need = Math.min(booked - hold, this.tokenCapacity() - this.held);
+    const asked = booked - hold;
+    const need = asked > this.tokenCapacity() - this.held ? Math.min(asked, this.tokenRoom()) : asked;
     this.tokenLevel = Math.max(this.tokenLevel, Math.min(this.tokenLevel + booked, need - retryAfterMs * this.tokensPerMs));
   }
 

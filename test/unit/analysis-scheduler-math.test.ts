@@ -241,18 +241,23 @@ describe("RateBudget under a tokens/minute limit", () => {
 
   it("settles a request to what it really cost: the unused allowance comes back to the bucket and the window", () => {
     const b = new RateBudget({ requestsPerMinute: 1e6, tokensPerMinute: 60_000, burst: false, slackSeconds: 0.2 }, 0);
-    const a = b.tryAcquire(10_000, 0);
+    // Bigger than our 0.2 s bucket: it waits until the provider's 2 s bucket (2,000) is full, not
+    // ours (200), and 100 ms of refill (99 tokens) longer, for arrival jitter.
+    const early = b.tryAcquire(10_000, 0);
+    expect(early).toMatchObject({ ok: false, reason: "tokens" });
+    if (!early.ok) expect(early.waitMs).toBeCloseTo((1800 + 99) / 0.99, 0);
+    const a = b.tryAcquire(10_000, 1919);
     expect(a.ok).toBe(true);
-    expect(b.inWindow(0).tokens).toBe(10_000);
-    expect(b.tryAcquire(1000, 1).ok).toBe(false); // in debt
-    if (a.ok) b.settle(a.ticket, 4_000, 1);
-    expect(b.inWindow(1).tokens).toBe(4_000);
-    expect(b.tokensPerRequest(1)).toBe(4_000);
-    // A 200-token bucket (0.2 s) less the 4,000 really spent: 3,800 in debt; the
-    // next request waits for a full bucket at 990 tokens/s: ~4 s (6 s without the settle).
-    const next = b.tryAcquire(1000, 2);
+    expect(b.inWindow(1919).tokens).toBe(10_000);
+    expect(b.tryAcquire(1000, 1920).ok).toBe(false); // in debt
+    if (a.ok) b.settle(a.ticket, 4_000, 1920);
+    expect(b.inWindow(1920).tokens).toBe(4_000);
+    expect(b.tokensPerRequest(1920)).toBe(4_000);
+    // 2,099 less the 4,000 really spent: ~1,900 in debt; the next request (bigger than our
+    // bucket too) waits for 1,000 at 990 tokens/s: ~2.9 s (9 s without the settle).
+    const next = b.tryAcquire(1000, 1921);
     expect(next.ok).toBe(false);
-    if (!next.ok) expect(next.waitMs).toBeCloseTo(3_998 / 0.99, -1);
+    if (!next.ok) expect(next.waitMs).toBeCloseTo(2900 / 0.99, -1);
   });
 
   it("reads a stale tokens header as what is left now: remaining + refill since it was sent - booked since", () => {
