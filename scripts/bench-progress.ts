@@ -1,6 +1,6 @@
 // npm run bench:progress - the dashboard's progress endpoint under load.
 //
-// Starts the built app (`npm start`'s server, lib/cli/serve.ts) on a fresh Postgres database, signs a
+// Starts the built app (`npm start`'s server, lib/server/serve.ts) on a fresh Postgres database, signs a
 // user in, puts a set of 5,000 photos in the queue and, while a simulated run
 // moves them to ANALYZED (with the engine's own ResultWriter, and the run's live
 // stats as the engine writes them, so album refreshes happen too), 100 pollers

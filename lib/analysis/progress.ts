@@ -1,13 +1,13 @@
-// What the UI polls (~1/s) and what other areas read. Cheap on purpose: one
-// GROUP BY on the (setId, state) index and one lookup on (setId, startedAt).
+// What the dashboard polls (~1/s, lib/runs/dashboard.ts) and what other areas
+// read. Cheap on purpose: one GROUP BY on the (setId, state) index and one
+// lookup on (setId, startedAt). Putting photos back in the queue is lib/runs.
 import { db, type PhotoState } from "@/lib/db";
-import { notifyUploaded } from "@/lib/images/wake";
 import type { StoredAnalysis } from "@/lib/llama";
-import { analyseAnyway, requeueForRerun as requeueForRerunTransition, retryFailed } from "@/lib/photos";
 
 export type StateCounts = Record<PhotoState, number>;
 
-export interface SetProgress {
+/** A set's photos by state and its latest run: what the dashboard is built on. */
+export interface AnalysisProgress {
   counts: StateCounts;
   /** FAILED photos "Retry failed" can help (not refused for their content). */
   retryableFailed: number;
@@ -18,7 +18,7 @@ export interface SetProgress {
 
 export const EMPTY_COUNTS: StateCounts = { UPLOADED: 0, PROCESSING: 0, QUEUED: 0, ANALYZING: 0, ANALYZED: 0, SKIPPED: 0, FAILED: 0 };
 
-export async function getSetProgress(setId: string): Promise<SetProgress> {
+export async function getSetProgress(setId: string): Promise<AnalysisProgress> {
   const [groups, run] = await Promise.all([
     db().photo.groupBy({ by: ["state", "unreadable"], where: { setId }, _count: { _all: true } }),
     getRunStats(setId),
@@ -51,38 +51,4 @@ export async function analysesForPhotos(photoIds: string[]): Promise<Map<string,
     select: { id: true, analysis: { select: { result: true } } },
   });
   return new Map(rows.flatMap((r) => (r.analysis ? [[r.id, r.analysis.result as unknown as StoredAnalysis] as const] : [])));
-}
-
-/**
- * "Analyse anyway": photos fast mode skipped (all of the set's, or the given
- * ones) go back to the queue with forceAnalyze set, so fast mode lets them through.
- */
-export function requeueSkipped(setId: string, photoIds?: string[]): Promise<number> {
-  return analyseAnyway(setId, photoIds);
-}
-
-/**
- * "Retry failed": each photo goes back to the stage it failed in. One the image
- * pipeline never finished (failedStage PIPELINE: no analysis image) goes back to
- * the pipeline - in the analysis queue it could only fail again. A file the
- * pipeline refused for its content (truncated, corrupt, a pixel bomb) stays
- * failed: the same bytes give the same answer, and retrying it left the set
- * "running" with nothing to run.
- */
-export async function requeueFailed(setId: string): Promise<{ images: number; analyses: number }> {
-  const r = await retryFailed(setId);
-  if (r.images > 0) notifyUploaded();
-  return r;
-}
-
-/**
- * A re-run of a set: analysed photos and photos whose analysis failed go back
- * to the queue. The cache answers every one whose content, provider, model and
- * prompt version are unchanged (zero requests); the rest are analysed again.
- * Skipped photos stay skipped (see requeueSkipped), and so do photos the image
- * pipeline could not read: they have no analysis image to send, and the file
- * itself is what has to change.
- */
-export function requeueForRerun(setId: string): Promise<number> {
-  return requeueForRerunTransition(setId);
 }

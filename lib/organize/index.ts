@@ -1,5 +1,6 @@
 // lib/organize: results -> albums, best picks, duplicate keepers, crops, grid,
-// carousels; the results list, run control and the dashboard.
+// carousels; the results list and a photo's page. Run control and the
+// dashboard are lib/runs.
 export { parseStoredAnalysis } from "./analysis";
 export { effectiveText } from "./effective";
 export { CAROUSEL_MAX } from "./carousel";
@@ -34,9 +35,9 @@ export {
   updatePhotoEdits,
   photoQuerySchema,
   photoEditSchema,
+  type PhotoListItem,
+  type PhotoPage,
 } from "./photos";
-export { setRunStatus, reanalysePhoto } from "./run-control";
-export { dashboardProgress, forgetDashboardProgress, type DashboardProgress } from "./dashboard";
 export { faceAwareCrop, toRelative } from "./face-crops";
 export { FACE_SCAN_SELECT, peopleText, photoFaces } from "./faces";
 export { updateSuggestedKeepers } from "./keepers";

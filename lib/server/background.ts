@@ -58,7 +58,7 @@ function facesEnabled(): boolean {
 }
 
 /**
- * On SIGTERM (lib/cli/serve.ts): the workers stop taking photos, abort what is
+ * On SIGTERM (lib/server/serve.ts): the workers stop taking photos, abort what is
  * in flight and release its leases at once, so a restarted server (a deploy)
  * takes those photos straight away instead of after ANALYSIS_LEASE_MS.
  */

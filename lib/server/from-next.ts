@@ -1,4 +1,4 @@
-// What the code running inside Next hands to the app server (lib/cli/serve.ts):
+// What the code running inside Next hands to the app server (lib/server/serve.ts):
 // the fast route it answers before Next's request pipeline (the dashboard's
 // progress poll, docs/decisions/009) and the shutdown of the background
 // workers. Registered from instrumentation.ts so they run in the same module

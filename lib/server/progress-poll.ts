@@ -1,5 +1,5 @@
 // The dashboard's progress poll, answered by the app server itself
-// (lib/cli/serve.ts) instead of Next's request pipeline. Every open dashboard
+// (lib/server/serve.ts) instead of Next's request pipeline. Every open dashboard
 // asks once a second; on this project's 2-core machines Next spent 4-6 ms of
 // CPU on each request before our handler ran (bench:progress, a constant
 // route: p99 120-230 ms at 100 polls/s), which alone broke the 50 ms p99 the
@@ -11,7 +11,7 @@ import { parse as parseCookies } from "cookie";
 import { sessionFrom } from "@/lib/auth";
 import { ensureMigrated } from "@/lib/db";
 import { toErrorBody } from "@/lib/errors";
-import { dashboardProgress } from "@/lib/organize";
+import { dashboardProgress } from "@/lib/runs";
 import { requireTeamRoleOf } from "@/lib/teams";
 import security from "./security-headers.json";
 
@@ -58,7 +58,7 @@ async function serveProgressPoll(req: IncomingMessage, res: ServerResponse, para
   res.end(json);
 }
 
-/** The fast route lib/cli/serve.ts asks first: true when it took the request. */
+/** The fast route lib/server/serve.ts asks first: true when it took the request. */
 export function answerProgressPoll(req: IncomingMessage, res: ServerResponse): boolean {
   const params = progressPollParams(req.method, req.url);
   if (!params) return false;

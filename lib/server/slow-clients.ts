@@ -1,4 +1,4 @@
-// Timeouts of the app server (lib/cli/serve.ts) against clients that hold a
+// Timeouts of the app server (lib/server/serve.ts) against clients that hold a
 // connection without finishing their request. Uploads are large and may come
 // over slow links, so no fixed deadline can tell a slow upload from an attack;
 // what can is progress. The rules:

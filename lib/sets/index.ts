@@ -81,7 +81,11 @@ export const photoListQuery = z.object({
   state: z.enum(["UPLOADED", "PROCESSING", "QUEUED", "ANALYZING", "ANALYZED", "SKIPPED", "FAILED"]).optional(),
 });
 
-export interface PhotoListItem {
+/**
+ * A photo of the set page's upload-order grid (the results list's item is
+ * PhotoListItem, lib/organize).
+ */
+export interface SetPhotoItem {
   id: string;
   originalName: string;
   state: PhotoState;
@@ -110,7 +114,7 @@ export async function listPhotos(
   teamId: string,
   setId: string,
   q: z.infer<typeof photoListQuery>,
-): Promise<{ photos: PhotoListItem[]; nextCursor: string | null }> {
+): Promise<{ photos: SetPhotoItem[]; nextCursor: string | null }> {
   await getSetOr404(teamId, setId);
   const rows = await db().photo.findMany({
     where: { setId, teamId, ...(q.state ? { state: q.state } : {}), ...(q.cursor ? { id: { gt: q.cursor } } : {}) },

@@ -71,11 +71,10 @@ const TABLE: Record<string, Spec> = {
   "DELETE /api/teams/[teamId]/sets/[setId]": { min: "MEMBER", ok: 200, fresh: async (f) => ({ setId: await freshSet(f) }) },
   "GET /api/teams/[teamId]/sets/[setId]/photos": { min: "VIEWER", ok: 200 },
   "GET /api/teams/[teamId]/sets/[setId]/duplicates": { min: "VIEWER", ok: 200 },
-  "GET /api/teams/[teamId]/sets/[setId]/albums": { min: "VIEWER", ok: 200 },
-  "GET /api/teams/[teamId]/sets/[setId]/albums/duplicates": { min: "VIEWER", ok: 200 },
-  "POST /api/teams/[teamId]/sets/[setId]/albums/duplicates": {
+  "POST /api/teams/[teamId]/sets/[setId]/duplicates": {
     min: "MEMBER", ok: 400, bad: { data: { groupId: 1 } }, good: { data: { groupId: "g", photoId: "p" } },
   },
+  "GET /api/teams/[teamId]/sets/[setId]/albums": { min: "VIEWER", ok: 200 },
   "GET /api/teams/[teamId]/sets/[setId]/analysis": { min: "VIEWER", ok: 200 },
   "POST /api/teams/[teamId]/sets/[setId]/analysis": {
     min: "MEMBER", ok: 400, bad: { data: { action: "explode" } }, good: { data: { action: "cancel" } },

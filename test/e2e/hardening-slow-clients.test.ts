@@ -1,4 +1,4 @@
-// Slow clients against the app server (`npm start`'s server, lib/cli/serve.ts),
+// Slow clients against the app server (`npm start`'s server, lib/server/serve.ts),
 // over raw sockets: headers that never end, an upload that stops, an upload
 // that trickles a byte at a time are all cut; a slow upload that keeps moving
 // is not. The server runs with small limits (HTTP_* variables, lib/env.ts) so

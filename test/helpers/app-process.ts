@@ -17,8 +17,8 @@ export async function startApp(env: Record<string, string | undefined>, port: nu
   const baseUrl = `http://127.0.0.1:${port}`;
   const child = spawn(
     process.execPath,
-    // The production server `npm start` runs (lib/cli/serve.ts), without its migrate step.
-    [...nodeArgs, "--import", "tsx", path.join(root, "lib/cli/serve.ts"), "--port", String(port), "--hostname", "127.0.0.1"],
+    // The production server `npm start` runs (lib/server/serve.ts), without its migrate step.
+    [...nodeArgs, "--import", "tsx", path.join(root, "lib/server/serve.ts"), "--port", String(port), "--hostname", "127.0.0.1"],
     {
       cwd: root,
       // The face stage's detector costs a 1-2.5 s model load and ~0.3 s of CPU a

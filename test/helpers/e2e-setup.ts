@@ -1,4 +1,4 @@
-// Browser tests run against the built app (`npm start`'s server, lib/cli/serve.ts), on a fresh Postgres
+// Browser tests run against the built app (`npm start`'s server, lib/server/serve.ts), on a fresh Postgres
 // database, with the local Llama-protocol server standing in for the API.
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -6,10 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resolveConfig, type ResolvedConfig } from "@/lib/config";
 import { db, ensureMigrated } from "@/lib/db";
 import { createProvider, type VisionProvider } from "@/lib/llama";
-import { getSetProgress, requeueSkipped, runAnalysis } from "@/lib/analysis";
+import { getSetProgress, runAnalysis } from "@/lib/analysis";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
 import { seedQueuedSet, storeAnalysisImages } from "@/test/fixtures/seed";
-import { reanalysePhoto } from "@/lib/organize/run-control";
+import { reanalysePhoto, requeueSkipped } from "@/lib/runs";
 
 let server: LlamaServer;
 let config: ResolvedConfig;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { resolveConfig } from "@/lib/config";
 import { db, ensureMigrated } from "@/lib/db";
 import { runAnalysis } from "@/lib/analysis";
-import { dashboardProgress } from "@/lib/organize";
+import { dashboardProgress } from "@/lib/runs";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
 import { seedQueuedSet, storeAnalysisImages } from "@/test/fixtures/seed";
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { resolveConfig } from "@/lib/config";
 import { db, ensureMigrated } from "@/lib/db";
 import { runAnalysis } from "@/lib/analysis";
-import { setRunStatus } from "@/lib/organize/run-control";
+import { setRunStatus } from "@/lib/runs/run-control";
 import { createLlamaServer, type LlamaServer } from "@/test/llama-server/server";
 import { seedQueuedSet, storeAnalysisImages } from "@/test/fixtures/seed";
 import { until } from "@/test/helpers/faults-wait";

@@ -3,7 +3,7 @@
 // queue it would fail again for want of an analysis image), an analysis
 // failure goes back to the analysis queue.
 import { beforeAll, expect, it } from "vitest";
-import { requeueFailed } from "@/lib/analysis";
+import { requeueFailed } from "@/lib/runs";
 import { db, ensureMigrated } from "@/lib/db";
 import { seedQueuedSet } from "@/test/fixtures/seed";
 

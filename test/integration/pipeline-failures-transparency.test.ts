@@ -7,7 +7,8 @@
 //   are never grouped as near-duplicates (item 4).
 import sharp from "sharp";
 import { describe, expect, it } from "vitest";
-import { getSetProgress, requeueFailed } from "@/lib/analysis";
+import { getSetProgress } from "@/lib/analysis";
+import { requeueFailed } from "@/lib/runs";
 import { db } from "@/lib/db";
 import { ingestFile } from "@/lib/images/ingest";
 import { processPendingPhotos } from "@/lib/images/pipeline";

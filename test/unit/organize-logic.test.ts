@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { EMPTY_COUNTS } from "@/lib/analysis/progress";
-import { setActivity } from "@/lib/organize/dashboard";
+import { setActivity } from "@/lib/runs/dashboard";
 import { suggestCarousel } from "@/lib/organize/carousel";
 import { effectiveText, normalizeHashtags } from "@/lib/organize/effective";
 import { chooseKeeperOf, rankKeepers, suggestKeeper } from "@/lib/organize/keeper";

@@ -13,37 +13,15 @@ import { useSearchParams } from "next/navigation";
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/app/_components/api";
 import { count } from "@/lib/count";
+import type { Jsonified } from "@/lib/json";
+import type { PhotoListItem, PhotoPage } from "@/lib/organize";
 import { BulkBar } from "./bulk-bar";
 import { CullViewer } from "./cull-viewer";
 import { DEFAULT_FILTERS, effectiveSort, filtersFrom, filtersQuery, type Filters } from "./filters";
 
-interface Item {
-  id: string;
-  setId: string;
-  setName: string;
-  originalName: string;
-  state: string;
-  stateReason: string | null;
-  category: string | null;
-  instagramScore: number | null;
-  qualityScore: number | null;
-  duplicateGroupId: string | null;
-  rating: number | null;
-  flag: "PICK" | "REJECT" | null;
-  edited: boolean;
-  hasThumb: boolean;
-  /** Faces found on the machine (null: not scanned yet) and what they show ("eyes closed in 1 of 3 faces"). */
-  faceCount: number | null;
-  faceProblems: string[];
-}
-interface Page {
-  items: Item[];
-  total: number;
-  page: number;
-  pages: number;
-  capped: boolean;
-  categories?: { category: string; count: number }[];
-}
+type Item = Jsonified<PhotoListItem>;
+/** A set's results also carry its categories with their counts (not the Search page's). */
+type Page = Jsonified<PhotoPage> & { categories?: { category: string; count: number }[] };
 
 /** Filters typed into (one history entry per burst of typing, not per key). */
 const TYPED: (keyof Filters)[] = ["q", "tag", "minScore", "maxScore"];

@@ -3,7 +3,8 @@
 // POST /api/teams/:teamId/photos/:photoId - { action: "reanalyse" } (member+)
 import { z } from "zod";
 import { id, readJson, route } from "@/lib/http";
-import { getPhotoDetail, photoEditSchema, reanalysePhoto, refreshSetOrganization, updatePhotoEdits } from "@/lib/organize";
+import { getPhotoDetail, photoEditSchema, refreshSetOrganization, updatePhotoEdits } from "@/lib/organize";
+import { reanalysePhoto } from "@/lib/runs";
 
 export const GET = route({ role: "VIEWER", params: { photoId: id } }, async (_req, { params: { teamId, photoId } }) => {
   return getPhotoDetail(teamId, photoId);

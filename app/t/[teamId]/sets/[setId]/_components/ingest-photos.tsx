@@ -4,29 +4,12 @@
 // failed with their reasons, and the near-duplicate groups. Polls the cheap
 // listing endpoints every 2 s while the page is visible.
 import { useCallback, useEffect, useState } from "react";
+import type { Jsonified } from "@/lib/json";
+import type { DuplicateGroupSummary as Group, SetPhotoItem, SetProgress as Progress } from "@/lib/sets";
 
 const PAGE = 100;
 
-interface Photo {
-  id: string;
-  originalName: string;
-  state: string;
-  stateReason: string | null;
-  hasThumb: boolean;
-  duplicateGroupId: string | null;
-}
-interface Progress {
-  total: number;
-  bytes: number;
-  byState: Record<string, number>;
-  duplicateGroups: number;
-}
-interface Group {
-  id: string;
-  keeperPhotoId: string | null;
-  keeperChosen: boolean;
-  photoIds: string[];
-}
+type Photo = Jsonified<SetPhotoItem>;
 
 const STATE_LABEL: Record<string, string> = {
   UPLOADED: "waiting",

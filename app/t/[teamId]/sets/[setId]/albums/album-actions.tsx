@@ -14,7 +14,7 @@ export function KeepButton({ teamId, setId, groupId, photoId }: { teamId: string
       onClick={async () => {
         setBusy(true);
         try {
-          await api(`/api/teams/${teamId}/sets/${setId}/albums/duplicates`, { body: { groupId, photoId } });
+          await api(`/api/teams/${teamId}/sets/${setId}/duplicates`, { body: { groupId, photoId } });
           router.refresh();
         } finally {
           setBusy(false);

@@ -4,11 +4,10 @@
 // start / pause / resume / cancel and retries.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api } from "@/app/_components/api";
-import type { DashboardProgress } from "@/lib/organize";
+import type { Jsonified } from "@/lib/json";
+import type { DashboardProgress } from "@/lib/runs";
 
-type Progress = Omit<DashboardProgress, "run"> & {
-  run: (Omit<NonNullable<DashboardProgress["run"]>, "startedAt" | "finishedAt"> & { startedAt: string; finishedAt: string | null }) | null;
-};
+type Progress = Jsonified<DashboardProgress>;
 
 const POLL_MS = 1000;
 const STATES = ["UPLOADED", "PROCESSING", "QUEUED", "ANALYZING", "ANALYZED", "SKIPPED", "FAILED"] as const;

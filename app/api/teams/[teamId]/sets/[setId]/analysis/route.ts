@@ -4,9 +4,8 @@
 // POST /api/teams/:teamId/sets/:setId/analysis - start|pause|resume|cancel|retry-failed|analyse-skipped (member+)
 import { NextResponse } from "next/server";
 import { z } from "zod";
-import { requeueFailed, requeueSkipped } from "@/lib/analysis";
 import { id, readJson, route } from "@/lib/http";
-import { dashboardProgress, forgetDashboardProgress, setRunStatus } from "@/lib/organize";
+import { dashboardProgress, forgetDashboardProgress, requeueFailed, requeueSkipped, setRunStatus } from "@/lib/runs";
 import { POLL_HEADERS } from "@/lib/server/progress-poll";
 import { getSetOr404 } from "@/lib/sets";
 

@@ -5,7 +5,7 @@
 // Everything else, and every request until Next has registered it, is Next's.
 // SIGTERM/SIGINT stop the in-process workers cleanly before the process exits.
 // Slow clients are cut by progress, not by a deadline (lib/server/slow-clients.ts).
-//   tsx lib/cli/serve.ts [--port 3000] [--hostname 127.0.0.1]
+//   tsx lib/server/serve.ts [--port 3000] [--hostname 127.0.0.1]
 import { createServer } from "node:http";
 import path from "node:path";
 import { parseArgs } from "node:util";

@@ -2,7 +2,7 @@
 // (speed, ETA, success rate, rate-limit state) and who analyses. Built on the
 // engine's getSetProgress (one GROUP BY + one row). It never refreshes albums:
 // they follow results as the engine writes them (docs/decisions/005).
-import { getSetProgress, requestSuccessRate, type SetProgress, type StateCounts } from "@/lib/analysis";
+import { getSetProgress, requestSuccessRate, type AnalysisProgress, type StateCounts } from "@/lib/analysis";
 import { db, type RunStatus, type SetStatus } from "@/lib/db";
 import { notFound } from "@/lib/errors";
 import { providerStatus, type ProviderStatus } from "./provider-status";
@@ -80,7 +80,7 @@ export interface DashboardProgress {
  * second per set, not one per poller. Still fresher than the 1 s poll period.
  */
 const SHARE_MS = 400;
-const shared = new Map<string, { at: number; value: Promise<{ status: SetStatus; progress: SetProgress } | null> }>();
+const shared = new Map<string, { at: number; value: Promise<{ status: SetStatus; progress: AnalysisProgress } | null> }>();
 
 function readSet(teamId: string, setId: string) {
   const key = `${teamId}:${setId}`;
