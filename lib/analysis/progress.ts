@@ -2,7 +2,6 @@
 // read. Cheap on purpose: one GROUP BY on the (setId, state) index and one
 // lookup on (setId, startedAt). Putting photos back in the queue is lib/runs.
 import { db, type PhotoState } from "@/lib/db";
-import type { StoredAnalysis } from "@/lib/llama";
 
 export type StateCounts = Record<PhotoState, number>;
 
@@ -35,20 +34,4 @@ export async function getSetProgress(setId: string): Promise<AnalysisProgress> {
 /** The latest AnalysisRun row of a set. */
 export function getRunStats(setId: string) {
   return db().analysisRun.findFirst({ where: { setId }, orderBy: { startedAt: "desc" }, omit: { config: true } });
-}
-
-/** The stored analysis of a photo (null when not analysed). Tenant check is the caller's. */
-export async function analysisForPhoto(photoId: string): Promise<StoredAnalysis | null> {
-  const p = await db().photo.findUnique({ where: { id: photoId }, select: { analysis: { select: { result: true } } } });
-  return (p?.analysis?.result as StoredAnalysis | undefined) ?? null;
-}
-
-/** Analyses of many photos at once, by photo id. */
-export async function analysesForPhotos(photoIds: string[]): Promise<Map<string, StoredAnalysis>> {
-  if (photoIds.length === 0) return new Map();
-  const rows = await db().photo.findMany({
-    where: { id: { in: photoIds }, analysisId: { not: null } },
-    select: { id: true, analysis: { select: { result: true } } },
-  });
-  return new Map(rows.flatMap((r) => (r.analysis ? [[r.id, r.analysis.result as unknown as StoredAnalysis] as const] : [])));
 }
