@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { MAX_HEADROOM, MIN_HEADROOM, RateBudget } from "@/lib/analysis/rate-budget";
 import { TokenBucket } from "@/test/llama-server/bucket";
+import { createRng } from "@/test/llama-server/rng";
 import { ConcurrencyController } from "@/lib/analysis/concurrency";
 import { backoffMs } from "@/lib/analysis/backoff";
 import { BatchSizer, chunk, takeBatch } from "@/lib/analysis/batching";
@@ -114,18 +115,6 @@ describe("RateBudget", () => {
   });
 });
 
-/** A seeded uniform random in [0, 1) (mulberry32), so the simulation is the same every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Our budget against the test server's bucket (limit/60 a second, 2 s of
  * burst, a request bigger than the bucket admitted when it is full), each
@@ -136,7 +125,7 @@ function rng(seed: number): () => number {
 function againstServer(rpm: number, n: number, jitterMs: number, seed: number) {
   const client = new RateBudget({ requestsPerMinute: rpm, tokensPerMinute: 1e12, burst: true }, 0);
   const server = new TokenBucket(rpm, 2, 0);
-  const random = rng(seed);
+  const random = createRng(seed);
   const inFlight: { at: number; ticket: number }[] = [];
   const acceptedAt: number[] = [];
   let refused = 0;
