@@ -5,11 +5,9 @@
 import { cpSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { migrate, MIGRATIONS_DIR, type SqlRunner } from "@/lib/db/migrate";
-import { createDatabase, dropDatabase } from "../helpers/pg";
+import { liteRunner, serverRunner } from "../helpers/sql-runners";
 
 const MIGRATION = "20261205121000_photo_lifecycle_stages";
 const cleanups: (() => Promise<void>)[] = [];
@@ -27,32 +25,8 @@ function migrationsBefore(): string {
   return dir;
 }
 
-async function serverDb(): Promise<SqlRunner> {
-  const { name, url } = await createDatabase("lifecycle");
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  cleanups.push(async () => {
-    await client.end();
-    await dropDatabase(name);
-  });
-  return {
-    query: async <T,>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
-    exec: async (sql: string) => {
-      await client.query(sql);
-    },
-  };
-}
-
-function liteDb(): SqlRunner {
-  const lite = new PGlite();
-  cleanups.push(() => lite.close());
-  return {
-    query: async <T,>(sql: string, params?: unknown[]) => (await lite.query<T>(sql, params)).rows,
-    exec: async (sql: string) => {
-      await lite.exec(sql);
-    },
-  };
-}
+const serverDb = () => serverRunner("lifecycle", cleanups);
+const liteDb = () => liteRunner(cleanups);
 
 /** Photos as the code before the migration left them, one per shape. */
 const OLD_PHOTOS: { id: string; state: string; width: number | null; sharpness: number | null }[] = [

@@ -2,14 +2,12 @@
 // describes: an empty database migrated by our runner is compared with one
 // built from the SQL Prisma generates for schema.prisma, on the PostgreSQL
 // server and on embedded PGlite.
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
-import { migrate, type SqlRunner } from "@/lib/db/migrate";
+import { migrate } from "@/lib/db/migrate";
 // @ts-expect-error - plain ESM script without types
 import { schemaSql } from "../schema-diff/schema-sql.mjs";
 import { schemaSnapshot } from "../helpers/catalog";
-import { createDatabase, dropDatabase } from "../helpers/pg";
+import { liteRunner, serverRunner } from "../helpers/sql-runners";
 
 const expectedSql = (schemaSql as () => string)();
 const cleanups: (() => Promise<void>)[] = [];
@@ -17,32 +15,8 @@ afterAll(async () => {
   for (const c of cleanups) await c();
 });
 
-async function serverDb(): Promise<SqlRunner> {
-  const { name, url } = await createDatabase("drift");
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  cleanups.push(async () => {
-    await client.end();
-    await dropDatabase(name);
-  });
-  return {
-    query: async <T,>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as T[],
-    exec: async (sql: string) => {
-      await client.query(sql);
-    },
-  };
-}
-
-function liteDb(): SqlRunner {
-  const lite = new PGlite();
-  cleanups.push(() => lite.close());
-  return {
-    query: async <T,>(sql: string, params?: unknown[]) => (await lite.query<T>(sql, params)).rows,
-    exec: async (sql: string) => {
-      await lite.exec(sql);
-    },
-  };
-}
+const serverDb = () => serverRunner("drift", cleanups);
+const liteDb = () => liteRunner(cleanups);
 
 describe("schema drift", () => {
   it("on the PostgreSQL server, migrations equal schema.prisma", async () => {
