@@ -91,6 +91,19 @@ export class ConcurrencyController {
     }
   }
 
+  /**
+   * Before any latency was measured, a request the rate budget kept waiting:
+   * the budget, not the ceiling, paces the work, so one more may be in flight.
+   * Under a budget the first answers come back tens of seconds after the
+   * first requests (a batch of 8 on a hosted model), and parallel_workers in
+   * flight until then is far below what the budget allows; without a budget
+   * (a provider's capacity) nothing waits here and slow start stays as it is.
+   */
+  onPacedBeforeMeasured(): void {
+    if (!this.opts.adaptive) return;
+    this.ceiling = Math.min(this.opts.max, this.ceiling + 1);
+  }
+
   /** A 429, timeout or 5xx. Returns true when it cut the ceiling. */
   onLoss(now: number, inFlight: number, latencyMs: number | undefined): boolean {
     if (!this.opts.adaptive) return false;

@@ -99,6 +99,19 @@ export class RateBudget {
    */
   private readonly holds = new Map<number, number>();
   private held = 0;
+  /**
+   * The provider's own bucket as we expect it: charges only (what requests are
+   * expected to cost, corrected by what their answers said), refilled at our
+   * rate and full at PROVIDER_BURST_SECONDS, plus ARRIVAL_JITTER_MS of refill.
+   * A request that with the others' holds is bigger than that bucket is
+   * admitted only when it is full, and whether it is full does not depend on
+   * the holds: read off tokenLevel (available = level - holds), an over-estimate
+   * of the holds would call it full early, and every answer that released one
+   * would let the next request out before the provider's bucket had refilled.
+   */
+  private providerLevel: number;
+  /** What each request in flight is expected to cost, by ticket (to correct providerLevel when it answers). */
+  private readonly expectedCost = new Map<number, number>();
   private windowCount = 0;
   private windowTokens = 0;
   private headroom = MIN_HEADROOM;
@@ -116,6 +129,8 @@ export class RateBudget {
     this.capacityCap = this.baseCapacity();
     this.level = this.capacity();
     this.tokenLevel = this.tokenCapacity();
+    // Not the provider's capacity: without burst mode we do not count on budget saved before the run.
+    this.providerLevel = this.tokenCapacity();
     this.last = now;
   }
 
@@ -177,19 +192,27 @@ export class RateBudget {
     this.last = Math.max(this.last, now);
     this.level = Math.min(this.capacity(), this.level + dt * this.requestsPerMs);
     this.tokenLevel = Math.min(this.tokenRoom(), this.tokenLevel + dt * this.tokensPerMs);
+    this.providerLevel = Math.min(this.fullMark(), this.providerLevel + dt * this.tokensPerMs);
+  }
+
+  /** Tokens the provider's bucket holds when full (PROVIDER_BURST_SECONDS, or ours if larger). */
+  private providerCapacity(): number {
+    return Math.max(this.tokenCapacity(), (this.tpm / this.windowMs) * 1000 * PROVIDER_BURST_SECONDS);
+  }
+
+  /** providerLevel once the provider's bucket has been full for ARRIVAL_JITTER_MS: when a request that needs it full may go. */
+  private fullMark(): number {
+    return this.providerCapacity() + ARRIVAL_JITTER_MS * this.tokensPerMs;
   }
 
   /**
-   * How far the tokens level may fill: the provider's bucket (PROVIDER_BURST_SECONDS, or
-   * ours if larger) less what is held, plus ARRIVAL_JITTER_MS of refill. Only an admission
-   * bigger than our own room uses the part above our capacity (see tryAcquire): the provider
-   * admits such a request when ITS bucket is full, which happens later than ours is, and
-   * one admitted at the instant it is full is refused if it arrives a millisecond early
-   * (these admissions are paced by the charge alone, as under 10 requests/min).
+   * How far the tokens level (what another request may reserve) may fill: the provider's
+   * bucket less what is held, plus ARRIVAL_JITTER_MS of refill. An ordinary admission
+   * spends from our own smaller bucket (see tryAcquire); only a request too big for that
+   * one is judged by the provider's bucket, and then by providerLevel.
    */
   private tokenRoom(): number {
-    const provider = Math.max(this.tokenCapacity(), (this.tpm / this.windowMs) * 1000 * PROVIDER_BURST_SECONDS);
-    return provider - this.held + ARRIVAL_JITTER_MS * this.tokensPerMs;
+    return this.fullMark() - this.held;
   }
 
   private evict(now: number): void {
@@ -211,9 +234,14 @@ export class RateBudget {
   /**
    * Admits one request booking `tokens` at `now` (and records it), or says how
    * long to wait before asking again. `expected` is what it is expected to
-   * really cost; the rest is held until it is settled.
+   * really cost (the provider's bucket is paced by it); `hold` what the
+   * provider may hold beyond the charge until the answer - the rest of the
+   * booking unless said. Before answers were seen the two are not one guess:
+   * the charge is the prior, the hold the whole allowance, each erring to
+   * the safe side (a hold under-estimated calls the provider's bucket full
+   * enough early).
    */
-  tryAcquire(tokens: number, now: number, expected = tokens): Admission {
+  tryAcquire(tokens: number, now: number, expected = tokens, hold = Math.max(0, tokens - expected)): Admission {
     if (now < this.pausedUntil) return { ok: false, waitMs: this.pausedUntil - now, reason: "paused" };
     const spacing = this.opts.minSpacingMs ?? 0;
     if (spacing > 0 && now < this.lastStart + spacing) {
@@ -223,18 +251,19 @@ export class RateBudget {
     if (this.level < 1) {
       return { ok: false, waitMs: Math.max(1, (1 - this.level) / this.requestsPerMs), reason: "pacing" };
     }
-    // A request bigger than the token bucket's capacity waits for a full bucket
-    // and leaves it in debt (as providers do), so the long-run rate is the limit.
-    // Others' held allowances keep the bucket from filling above capacity less them: a request
-    // bigger than that waits for the bucket to be that full (as providers let a big request in) -
-    // the PROVIDER's bucket: were we to send it when our smaller one is full, it would arrive
-    // while the provider's is still filling its last 0.2 s, and be refused.
+    // A request that with the others' holds does not fit our own bucket goes as the PROVIDER's
+    // bucket would take it: when that holds its reservation on top of the holds, or is full
+    // (a request bigger than the bucket then leaves it in debt, so the long-run rate is the
+    // limit). Sent when our smaller bucket is full, it would arrive while the provider's is
+    // still filling its last 0.2 s. It goes ARRIVAL_JITTER_MS late: such admissions are paced
+    // by the charges alone, with no spare burst to absorb a request that arrives a little
+    // before the one sent ahead of it.
     const ours = this.tokenCapacity() - this.held;
     const full = tokens > ours;
-    const needTokens = full ? Math.min(tokens, this.tokenRoom()) : tokens;
-    if (this.tokenLevel < needTokens) {
-      return { ok: false, waitMs: Math.max(1, (needTokens - this.tokenLevel) / this.tokensPerMs), reason: "tokens" };
-    }
+    const missing = full
+      ? Math.min(tokens + this.held, this.providerCapacity()) + ARRIVAL_JITTER_MS * this.tokensPerMs - this.providerLevel
+      : tokens - this.tokenLevel;
+    if (missing > 0) return { ok: false, waitMs: Math.max(1, missing / this.tokensPerMs), reason: "tokens" };
     this.evict(now);
     if (this.windowCount + 1 > this.rpm) {
       return { ok: false, waitMs: Math.max(1, (this.times[this.head] as number) + this.windowMs - now), reason: "window" };
@@ -252,11 +281,11 @@ export class RateBudget {
     // may charge more than we expect. Counted once, a provider whose holds filled its bucket
     // admits the next big request only once a whole charge refilled, and we sent it after
     // just our expected charge: 429s whenever the answers ran longer than expected.
-    const hold = Math.max(0, tokens - expected);
     this.level -= 1;
     // An ordinary admission spends from our own (smaller) bucket: the room above it is not burst.
     if (!full) this.tokenLevel = Math.min(this.tokenLevel, ours);
     this.tokenLevel -= tokens + hold;
+    this.providerLevel = Math.min(this.providerLevel, this.providerCapacity()) - expected;
     this.lastStart = now;
     this.times.push(now);
     this.tokens.push(tokens);
@@ -264,6 +293,7 @@ export class RateBudget {
     this.windowCount += 1;
     this.windowTokens += tokens;
     const ticket = this.dropped + this.times.length - 1;
+    this.expectedCost.set(ticket, expected);
     if (hold > 0) {
       this.holds.set(ticket, hold);
       this.held += hold;
@@ -279,10 +309,13 @@ export class RateBudget {
    */
   settle(ticket: number, actualTokens: number, now: number): void {
     const hold = this.release(ticket);
+    const expected = this.expectedCost.get(ticket);
+    this.expectedCost.delete(ticket);
     this.headroom = Math.max(MIN_HEADROOM, this.headroom * HEADROOM_DECAY);
     this.refill(now);
     this.tokenLevel = Math.min(this.tokenRoom(), this.tokenLevel + hold); // its second count
     if (!(actualTokens >= 0)) return;
+    if (expected !== undefined) this.providerLevel = Math.min(this.fullMark(), this.providerLevel + expected - actualTokens);
     this.evict(now);
     const i = ticket - this.dropped;
     if (i < this.head || i >= this.times.length) return;
@@ -313,6 +346,8 @@ export class RateBudget {
    */
   refuse(ticket: number, now: number, retryAfterMs: number | undefined, fallbackMs: number): void {
     const hold = this.release(ticket);
+    const expected = this.expectedCost.get(ticket) ?? 0;
+    this.expectedCost.delete(ticket);
     this.evict(now);
     const i = ticket - this.dropped;
     let booked = hold; // its spare allowance was counted twice
@@ -328,10 +363,13 @@ export class RateBudget {
       this.headroomGrewAt = now;
     }
     this.refill(now);
+    this.providerLevel = Math.min(this.fullMark(), this.providerLevel + expected); // it charged nothing
     if (retryAfterMs === undefined) {
       this.pause(fallbackMs, now);
       return;
     }
+    // It said when its bucket holds enough: a request that needed it full goes ARRIVAL_JITTER_MS after that.
+    this.providerLevel = Math.min(this.providerLevel, this.providerCapacity() - retryAfterMs * this.tokensPerMs);
     this.pausedUntil = Math.max(this.pausedUntil, now + retryAfterMs);
     this.level = Math.max(this.level, Math.min(this.level + 1, 1 - retryAfterMs * this.requestsPerMs));
     const asked = booked - hold;

@@ -8,7 +8,11 @@ import type { RateBudget } from "./rate-budget";
 export interface Booking {
   tokens: number;
   expected: number;
+  /** What the provider may hold beyond the charge until the answer (RateBudget.tryAcquire; tokens - expected if not said). */
+  hold?: number;
 }
+
+type Admitted = { ticket: number; waited: boolean } & Booking;
 
 interface Waiter {
   /**
@@ -17,8 +21,9 @@ interface Waiter {
    * teach the real answer length), not what was known when it started waiting.
    */
   booking: () => Booking;
-  /** Called with the admission's ticket (RateBudget.settle) and what was booked. */
-  resolve: (admitted: { ticket: number } & Booking) => void;
+  /** Called with the admission's ticket (RateBudget.settle), what was booked and whether the budget kept it waiting. */
+  resolve: (admitted: Admitted) => void;
+  waited: boolean;
   reject: (err: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
@@ -39,11 +44,11 @@ export class RateGate {
   }
 
   /** Waits for budget for one request; resolves its ticket and what it booked. */
-  acquire(booking: number | (() => Booking), signal?: AbortSignal): Promise<{ ticket: number } & Booking> {
+  acquire(booking: number | (() => Booking), signal?: AbortSignal): Promise<Admitted> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     const book = typeof booking === "number" ? () => ({ tokens: booking, expected: booking }) : booking;
     return new Promise((resolve, reject) => {
-      const w: Waiter = { booking: book, resolve, reject, signal };
+      const w: Waiter = { booking: book, resolve, reject, signal, waited: false };
       if (signal) {
         w.onAbort = () => {
           this.queue = this.queue.filter((x) => x !== w);
@@ -68,15 +73,16 @@ export class RateGate {
     while (this.queue.length > 0) {
       const w = this.queue[0] as Waiter;
       const b = w.booking();
-      const a = this.budget.tryAcquire(b.tokens, this.now(), b.expected);
+      const a = this.budget.tryAcquire(b.tokens, this.now(), b.expected, b.hold);
       if (!a.ok) {
+        w.waited = true;
         this.onWait?.(a.reason, a.waitMs);
         this.timer = setTimeout(() => this.pump(), Math.max(1, Math.ceil(a.waitMs)));
         return;
       }
       this.queue.shift();
       if (w.signal && w.onAbort) w.signal.removeEventListener("abort", w.onAbort);
-      w.resolve({ ticket: a.ticket, ...b });
+      w.resolve({ ticket: a.ticket, waited: w.waited, ...b });
     }
   }
 

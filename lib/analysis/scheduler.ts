@@ -177,17 +177,24 @@ export class RequestScheduler {
     // The prompt as estimated (text at 3 characters a token, images by their tiles).
     const promptEstimate = this.provider.estimateTokens(batch, 0);
     let maxCompletionTokens = 0;
-    const { ticket, tokens } = await this.gate.acquire(() => {
+    const { ticket, tokens, waited } = await this.gate.acquire(() => {
       // Corrected by what answers said the prompt cost, plus the answer allowance; what it should
-      // really cost is the prompt and the usual answers: the rest of the allowance is held until it answers.
-      // Before any answer its length is unknown: the whole allowance may be held (see RateBudget.tryAcquire).
+      // really cost is the prompt and the usual answers (the prior until answers were seen): the
+      // rest of the allowance is held until it answers. Both estimates matter: the holds decide
+      // how full the provider's bucket must be, the expected cost how soon it is full again.
+      // Until answers were seen the whole allowance may be held (answers may be short).
       const prompt = Math.ceil(promptEstimate * this.cost.promptFactor);
       maxCompletionTokens = this.cost.maxCompletionTokens(batch.length);
-      const answers = this.cost.knowsAnswers ? Math.round(batch.length * this.cost.meanAnswerTokens()) : 0;
-      return { tokens: prompt + maxCompletionTokens, expected: prompt + answers };
+      const answers = Math.round(batch.length * this.cost.meanAnswerTokens());
+      const hold = this.cost.knowsAnswers ? undefined : maxCompletionTokens;
+      return { tokens: prompt + maxCompletionTokens, expected: prompt + answers, hold };
     }, waiting);
     if (this.shared) await this.shared.acquire();
     waiting.throwIfAborted();
+    if (waited && !this.cost.knowsLatency) {
+      this.concurrency.onPacedBeforeMeasured();
+      this.retune(batch.length);
+    }
     const run: Running = { started: this.now(), n: batch.length, abort: new AbortController() };
     this.running.add(run);
     this.startWatchdog();

@@ -74,6 +74,39 @@ describe("RequestScheduler", () => {
     await s.close();
   });
 
+  // Under a budget the first answers of a hosted model come back tens of seconds after the
+  // first requests: held at parallel_workers until then, regime (b) of npm run bench sent
+  // nothing for seconds at a time with budget to spare.
+  it("before any answer, requests the rate budget kept waiting raise the ceiling: the budget paces the start, not parallel_workers", async () => {
+    const provider = fakeProvider(async () => {
+      await tick(3000);
+      return ok();
+    });
+    // No burst: the budget paces from the first requests on (10 a second).
+    const s = new RequestScheduler(provider, config({ parallelWorkers: 3, maxConcurrentRequests: 30, adaptiveRateLimiting: true, maxRequestsPerMinute: 600, burstMode: false }));
+    const signal = new AbortController().signal;
+    const results = await settle(Promise.all(Array.from({ length: 40 }, () => s.send([photo], 5, signal))), 5, 120_000);
+    expect(results.every((r) => r.ok)).toBe(true);
+    // 10 requests/s answered in 3 s: ~30 in flight before the first answer, not 3.
+    expect(provider.maxActive).toBeGreaterThanOrEqual(25);
+    expect(provider.maxActive).toBeLessThanOrEqual(30);
+    await s.close();
+  });
+
+  it("while the budget has room (a burst, or no limit), the start stays at parallel_workers until answers are measured", async () => {
+    const provider = fakeProvider(async () => {
+      await tick(3000);
+      return ok();
+    });
+    const s = new RequestScheduler(provider, config({ parallelWorkers: 3, maxConcurrentRequests: 30, adaptiveRateLimiting: true }));
+    const signal = new AbortController().signal;
+    const all = Promise.all(Array.from({ length: 40 }, () => s.send([photo], 5, signal)));
+    for (let t = 0; t < 2900; t += 5) await vi.advanceTimersByTimeAsync(5);
+    expect(provider.maxActive).toBe(3);
+    await settle(all, 5, 120_000);
+    await s.close();
+  });
+
   it("a 429 with Retry-After pauses every start until it has passed, and leaves concurrency alone", async () => {
     const provider = fakeProvider(async (n) => {
       if (n === 1) throw new ProviderError("rate_limited", "429", { status: 429, rateLimit: { retryAfterMs: 300 } });
