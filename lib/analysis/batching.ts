@@ -42,10 +42,12 @@ export class BatchSizer {
    */
   record(n: number, failedImages: number): void {
     if (this.fixed) return;
-    // A single image failing says nothing about batch size.
+    // A single image failing says nothing about batch size. Half of the batch that
+    // failed, not of the current size: 50 batches of 8 sent together that time out
+    // together (a provider past its capacity) are one lesson - 4 - not 50 halvings.
     if (n > 1 && failedImages > 0) {
       this.clean = 0;
-      this.size = Math.max(1, Math.floor(this.size / 2));
+      this.size = Math.max(1, Math.min(this.size, Math.floor(n / 2)));
       return;
     }
     if (failedImages > 0) return;

@@ -517,9 +517,17 @@ describe("BatchSizer and chunk", () => {
     expect(s.current()).toBe(2);
     s.record(1, 1); // a single image failing does not shrink anything
     expect(s.current()).toBe(2);
+    s.record(8, 8); // a batch sent before the last cut: nothing new
+    expect(s.current()).toBe(2);
     for (let i = 0; i < 10 * 6; i++) s.record(s.current(), 0);
     expect(s.current()).toBe(8);
     expect(new BatchSizer("auto", 20).current()).toBe(8);
+  });
+
+  it("batches sent together that fail together halve the size once (regime (c) under high-throughput: 50 timeouts at once took it to 1)", () => {
+    const s = new BatchSizer("auto", 8);
+    for (let i = 0; i < 50; i++) s.record(8, 8);
+    expect(s.current()).toBe(4);
   });
 
   it("auto keeps a batch answerable well inside the timeout", () => {
