@@ -40,6 +40,8 @@ export class ConcurrencyController {
   private successes = 0;
   private lastCut = -Infinity;
   private slowStart = true;
+  /** The ceiling was cut for the provider's sake (past its knee, or a timeout/5xx). */
+  private cutForProvider = false;
   private readonly min: number;
 
   constructor(private readonly opts: ConcurrencyOptions) {
@@ -58,8 +60,22 @@ export class ConcurrencyController {
    */
   limit(ratePerS: number, holdMs: number | undefined, burst = 0): number {
     if (!this.opts.adaptive) return Math.max(this.min, Math.min(this.opts.max, this.opts.initial));
-    const need = holdMs === undefined ? Infinity : Math.ceil(ratePerS * (holdMs / 1000) * (this.opts.headroom ?? 1.25) + burst) + 1;
-    return Math.max(this.min, Math.min(this.opts.max, Math.floor(this.ceiling), need));
+    return Math.max(this.min, Math.min(this.opts.max, Math.floor(this.ceiling), this.need(ratePerS, holdMs, burst)));
+  }
+
+  /**
+   * Whether the provider's capacity is what holds the work back: the ceiling was
+   * cut for the provider's sake and sits below what the rate budget would use.
+   * Latency alone cannot say it once the ceiling keeps the provider near its
+   * knee (that is the point of the cut), so a run that was bound by capacity
+   * all along would otherwise read as bound by a budget it barely used.
+   */
+  capacityBinds(ratePerS: number, holdMs: number | undefined, burst = 0): boolean {
+    return this.opts.adaptive && this.cutForProvider && Math.floor(this.ceiling) < Math.min(this.opts.max, this.need(ratePerS, holdMs, burst));
+  }
+
+  private need(ratePerS: number, holdMs: number | undefined, burst: number): number {
+    return holdMs === undefined ? Infinity : Math.ceil(ratePerS * (holdMs / 1000) * (this.opts.headroom ?? 1.25) + burst) + 1;
   }
 
   /**
@@ -74,6 +90,7 @@ export class ConcurrencyController {
       this.slowStart = false;
       if (now - this.lastCut < latencyMs) return;
       this.lastCut = now;
+      this.cutForProvider = true;
       // Processor sharing: slowdown = in flight / capacity.
       const knee = Math.max(inFlight, 1) / congestion;
       this.ceiling = Math.max(this.min, Math.min(this.ceiling, Math.ceil(knee * 1.25)));
@@ -111,6 +128,7 @@ export class ConcurrencyController {
     this.slowStart = false;
     if (now - this.lastCut < (latencyMs ?? 1000)) return false;
     this.lastCut = now;
+    this.cutForProvider = true;
     // Halve what was really in use, not a ceiling that was never reached.
     this.ceiling = Math.max(this.min, Math.floor(Math.min(this.ceiling, Math.max(inFlight, this.min)) / 2));
     return true;

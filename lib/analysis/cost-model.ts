@@ -115,7 +115,12 @@ export class CostModel {
     return this.msPerToken * n * this.meanAnswerTokens();
   }
 
-  /** Whether a latency was measured yet. */
+  /** A request of n photos at the provider's usual (uncongested) speed (ms). */
+  usualLatencyMs(n: number): number {
+    if (this.usual === undefined) return this.expectedLatencyMs(n);
+    return this.usual * n * this.meanAnswerTokens();
+  }
+
   /** Enough answers were seen for their length to replace the prior. */
   get knowsAnswers(): boolean {
     return this.answers.length >= MIN_SAMPLES;

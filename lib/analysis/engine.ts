@@ -466,8 +466,11 @@ export class AnalysisEngine {
       return;
     }
     const outage = this.noteOutage(e, ready);
-    // A batch whose answer was unusable or too slow: each image goes again on its own.
-    const split = ready.length > 1 && (e.kind === "invalid_answer" || e.kind === "timeout");
+    // A batch whose answer was unusable: each image goes again on its own (one photo may be
+    // what broke it). A batch too slow says nothing against any photo: its photos go back in
+    // batches of the size the sizer just halved to - sent alone, the 400 photos of a start
+    // that timed out against a provider past its capacity took 400 requests.
+    const split = ready.length > 1 && e.kind === "invalid_answer";
     for (const w of ready) {
       if (e.kind === "rate_limited") w.limited += 1;
       else if (outage) w.outage += 1;

@@ -43,6 +43,8 @@ interface Running {
   started: number;
   n: number;
   abort: AbortController;
+  /** Kept past the prior's guess (see outlivedThePrior): only the hard timeout ends it. */
+  patient?: boolean;
 }
 
 export class RequestScheduler {
@@ -54,6 +56,8 @@ export class RequestScheduler {
   private maxConcurrent: number;
   private readonly running = new Set<Running>();
   private watchdog: NodeJS.Timeout | undefined;
+  /** Photos in the last request retuned for: how long a request holds its slot depends on it. */
+  private lastBatch = 1;
   private congestion = 1;
 
   constructor(
@@ -108,13 +112,15 @@ export class RequestScheduler {
 
   /**
    * The limit that holds the run back: the provider's capacity when latency
-   * says we are past its knee, max_concurrent_requests when it is full, else
+   * says we are past its knee or the concurrency cut for it holds the work
+   * below what the budget allows, max_concurrent_requests when it is full, else
    * whichever budget allows fewer requests per second - requests/min, or
    * tokens/min over what a request costs (null: no budget, local analysis).
    */
   binding(): BindingLimit | null {
     if (!this.provider.usesNetwork) return null;
     if (this.congestion > CONGESTED) return "capacity";
+    if (this.concurrency.capacityBinds(this.allowedRps(), this.holdMs(this.lastBatch), this.cfg.burstMode ? this.budget.capacity() : 0)) return "capacity";
     if (this.maxConcurrent >= this.cfg.maxConcurrentRequests && this.running.size >= this.maxConcurrent) return "concurrency";
     return this.rpsByTokens() < this.budget.ratePerS ? "tokens" : "requests";
   }
@@ -130,6 +136,7 @@ export class RequestScheduler {
   }
 
   private retune(n: number): void {
+    this.lastBatch = n;
     const next = this.currentLimit(n);
     if (next === this.maxConcurrent) return;
     this.events.debug?.(`concurrency ${this.maxConcurrent} -> ${next}`);
@@ -145,16 +152,22 @@ export class RequestScheduler {
    */
   timeoutMs(n: number): number {
     const floor = this.cfg.fastTimeoutS * 1000;
-    const cap = Math.max(floor, this.cfg.timeoutS * 1000);
+    const cap = this.hardTimeoutMs();
     // Before any answer the prior (5 s a photo) is a guess: it gets no multiple.
     const expected = this.cost.expectedLatencyMs(n) * (this.cost.knowsLatency ? TIMEOUT_FACTOR : 1);
     return Math.min(cap, Math.max(floor, expected));
   }
 
-  /** The largest batch whose expected answer fits well inside the timeout (a third of it). */
+  /**
+   * The largest batch whose answer fits well inside the timeout (a third of it)
+   * at the provider's usual speed. Not at its congested speed: a provider past
+   * its knee answers every request slower however the photos are cut into
+   * batches (the work is the same), and the concurrency cut is what relieves it;
+   * sized on congested latency, batches shrank to 1-2 photos and stayed there.
+   */
   batchFitsInTime(): number {
     if (!this.cost.knowsLatency) return Infinity;
-    const perPhoto = this.cost.expectedLatencyMs(1);
+    const perPhoto = this.cost.usualLatencyMs(1);
     return perPhoto > 0 ? Math.max(1, Math.floor((this.cfg.timeoutS * 1000) / TIMEOUT_FACTOR / perPhoto)) : Infinity;
   }
 
@@ -232,13 +245,41 @@ export class RequestScheduler {
     return a;
   }
 
+  /** timeout: the most any request is given, whatever its size (never below fast_timeout). */
+  private hardTimeoutMs(): number {
+    return Math.max(this.cfg.fastTimeoutS, this.cfg.timeoutS) * 1000;
+  }
+
+  /**
+   * Nothing has answered yet and requests in flight outlived the prior's guess:
+   * the provider is slower than guessed, or serving more at once than it can -
+   * a provider past its capacity shares it, so every request in flight is
+   * equally far from done and none answers early. Aborting them all (what each
+   * deadline alone would do) throws away everything they got done and starts
+   * over. Instead the younger half is let go (they have done the least), which
+   * speeds up the rest in a provider that shares its capacity, and the older
+   * half is kept until the hard timeout. The aborts read as timeouts: the
+   * concurrency halves and their photos go back in smaller batches.
+   */
+  private outlivedThePrior(now: number): void {
+    const waiting = [...this.running].filter((r) => !r.patient);
+    if (!waiting.some((r) => now - r.started > this.timeoutMs(r.n))) return;
+    const byAge = waiting.sort((a, b) => a.started - b.started);
+    const keep = Math.ceil(byAge.length / 2);
+    byAge.forEach((r, i) => {
+      if (i < keep) r.patient = true;
+      else r.abort.abort(new DOMException(`no answer yet from the first ${byAge.length} requests after ${Math.round((now - r.started) / 1000)} s: fewer at once`, "TimeoutError"));
+    });
+  }
+
   /** One timer for every request in flight: aborts those past their size's timeout. */
   private startWatchdog(): void {
     if (this.watchdog) return;
     this.watchdog = setInterval(() => {
       const now = this.now();
+      if (!this.cost.knowsLatency) this.outlivedThePrior(now);
       for (const r of this.running) {
-        const limit = this.timeoutMs(r.n);
+        const limit = r.patient ? this.hardTimeoutMs() : this.timeoutMs(r.n);
         if (now - r.started > limit) {
           r.abort.abort(new DOMException(`no answer within ${Math.round(limit / 1000)} s`, "TimeoutError"));
         }

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { resolveConfig } from "@/lib/config";
 import { maxCompletionTokens, ProviderError, type BatchResult, type PhotoInput, type VisionProvider } from "@/lib/llama";
 import { RequestScheduler } from "@/lib/analysis/scheduler";
+import { ProcessorSharing } from "@/test/llama-server/latency";
 
 function fakeProvider(answer: (n: number) => Promise<BatchResult>): VisionProvider & { calls: number[]; maxActive: number } {
   let active = 0;
@@ -141,6 +142,33 @@ describe("RequestScheduler", () => {
     expect(a.ok).toBe(false);
     if (!a.ok) expect(a.error.kind).toBe("timeout");
     expect(a.tokens).toBe(100 + maxCompletionTokens(1)); // the prompt (fake: 100) and the answer allowance
+    await s.close();
+  });
+
+  it("requests that outlive the prior's guess before anything answered: the younger half goes, the older half gets until the hard timeout and answers", async () => {
+    // A provider serving 2 at once, shared by all in flight (processor sharing), 20 s of work a
+    // request: 8 sent together each need 80 s, and the prior guesses 40 s for 8 photos.
+    const ps = new ProcessorSharing(2, () => Date.now());
+    const provider = fakeProvider(() => new Promise<BatchResult>(() => undefined));
+    provider.analyze = (_batch, opts) =>
+      new Promise<BatchResult>((resolve, reject) => {
+        const cancel = ps.add(20_000, () => resolve(ok()));
+        opts.signal.addEventListener("abort", () => {
+          cancel();
+          const r: unknown = opts.signal.reason;
+          reject(r instanceof Error && r.name === "TimeoutError" ? new ProviderError("timeout", "no answer") : r);
+        });
+      });
+    const s = new RequestScheduler(provider, config({ parallelWorkers: 8, maxConcurrentRequests: 8, fastTimeoutS: 30, timeoutS: 90 }));
+    const batch = Array.from({ length: 8 }, () => photo);
+    const run = new AbortController().signal;
+    const sent = Array.from({ length: 8 }, () => s.send(batch, 5, run));
+    const attempts = await settle(Promise.all(sent), 50, 120_000);
+    // Aborting all 8 at 40 s (each deadline alone) answered none; with half let go, the
+    // other 4 have the provider to themselves at half speed and answer at ~60 s, inside 90 s.
+    expect(attempts.filter((a) => a.ok)).toHaveLength(4);
+    expect(attempts.filter((a) => !a.ok && a.error.kind === "timeout")).toHaveLength(4);
+    expect(Math.max(...attempts.filter((a) => a.ok).map((a) => a.latencyMs))).toBeLessThan(90_000);
     await s.close();
   });
 

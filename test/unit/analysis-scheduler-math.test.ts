@@ -411,6 +411,9 @@ describe("CostModel", () => {
     expect(m.congestion).toBeLessThan(1.3);
     for (let i = 0; i < 100; i++) m.observe(1, 500, 7000);
     expect(m.congestion).toBeGreaterThan(1.9);
+    // What a batch is sized by: the usual speed, not the congested one (the concurrency cut relieves that).
+    expect(m.usualLatencyMs(8) / 8).toBeLessThan(4000);
+    expect(m.expectedLatencyMs(8) / 8).toBeGreaterThan(6000);
   });
 });
 
@@ -467,6 +470,21 @@ describe("ConcurrencyController", () => {
     expect(c.aimdCeiling).toBe(20);
     c.onSuccess(20_000, 4000, 1.4, 20, true); // between the bounds: hold
     expect(c.aimdCeiling).toBe(20);
+  });
+
+  it("names the provider's capacity as binding while its cut holds the work below what the budget would use, even once latency looks normal again", () => {
+    const c = new ConcurrencyController({ max: 256, initial: 50, adaptive: true });
+    // 3,000 requests/min (50/s) of 8-photo batches answered in ~26 s would use ~1,600 in flight (capped at 256).
+    expect(c.capacityBinds(50, 26_000)).toBe(false); // nothing cut yet
+    c.onSuccess(10_000, 26_000, 3, 50, true); // past the knee: cut to ~21
+    c.onSuccess(60_000, 26_000, 1.2, 21, true); // at the knee latency reads normal
+    expect(c.capacityBinds(50, 26_000)).toBe(true);
+    // A budget that needs fewer than the ceiling binds, whatever was cut before.
+    expect(c.capacityBinds(0.5, 26_000)).toBe(false);
+    // Never cut (a requests/min limit with answers at normal speed): the budget binds.
+    const b = new ConcurrencyController({ max: 256, initial: 25, adaptive: true });
+    b.onSuccess(10_000, 26_000, 1, 25, true);
+    expect(b.capacityBinds(50, 26_000)).toBe(false);
   });
 
   it("halves on loss at most once per latency, then adds one per healthy window", () => {
