@@ -120,7 +120,7 @@ export class RequestScheduler {
   binding(): BindingLimit | null {
     if (!this.provider.usesNetwork) return null;
     if (this.congestion > CONGESTED) return "capacity";
-    if (this.concurrency.capacityBinds(this.allowedRps(), this.holdMs(this.lastBatch), this.cfg.burstMode ? this.budget.capacity() : 0)) return "capacity";
+    if (this.concurrency.capacityBinds(...this.demand(this.lastBatch))) return "capacity";
     if (this.maxConcurrent >= this.cfg.maxConcurrentRequests && this.running.size >= this.maxConcurrent) return "concurrency";
     return this.rpsByTokens() < this.budget.ratePerS ? "tokens" : "requests";
   }
@@ -131,8 +131,13 @@ export class RequestScheduler {
     return Math.max(this.cost.expectedLatencyMs(n), this.cfg.batchDelayS * 1000);
   }
 
+  /** What the budget asks of concurrency for requests of n photos: their rate, how long each holds a slot, the burst it may release at once. */
+  private demand(n: number): [ratePerS: number, holdMs: number | undefined, burst: number] {
+    return [this.allowedRps(), this.holdMs(n), this.cfg.burstMode ? this.budget.capacity() : 0];
+  }
+
   private currentLimit(n = 1): number {
-    return this.concurrency.limit(this.allowedRps(), this.holdMs(n), this.cfg.burstMode ? this.budget.capacity() : 0);
+    return this.concurrency.limit(...this.demand(n));
   }
 
   private retune(n: number): void {
